@@ -1,0 +1,93 @@
+"""The sentence aligner: documents in, an :class:`Alignment` with anchors out.
+
+Two passes, after Bertalign: a coarse path from sentence embeddings fixes a
+narrow band (see :mod:`subalign.band`), then a DP over m-n beads inside the
+band scores each bead with the embedding of its concatenated sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from subalign.band import coarse_path, mean_windows
+from subalign.dp import band_around, band_dp
+from subalign.scoring import BeadScorer, ScoreParams, Windows
+from subalign.types import Alignment, Document, Link, SubalignError
+
+MAX_ALIGN_LIMIT = 8
+
+
+@dataclass
+class AlignOptions:
+    """Knobs of the aligner; defaults are tuned on MAC-Dev (see benchmarks/RESULTS.md)."""
+
+    max_align: int = 5
+    # Windows up to this many sentences are embedded as real concatenations;
+    # longer ones (rare 1-3, 1-4 beads) use the mean of their sentences.
+    exact_window: int = 2
+    band_width: int = 10
+    score: ScoreParams = field(default_factory=ScoreParams)
+
+    def bead_types(self) -> list[tuple[int, int]]:
+        if not 2 <= self.max_align <= MAX_ALIGN_LIMIT:
+            raise SubalignError(f"--max-align must be between 2 and {MAX_ALIGN_LIMIT}, got {self.max_align}")
+        ab = [(a, b) for a in range(1, self.max_align) for b in range(1, self.max_align) if a + b <= self.max_align]
+        return [(1, 0), (0, 1)] + ab
+
+
+def _joiner(lang: str) -> str:
+    return "" if lang in ("zh", "ja") else " "
+
+
+def window_texts(doc: Document, k: int) -> list[str]:
+    sep = _joiner(doc.lang)
+    texts = doc.texts
+    return [sep.join(texts[s : s + k]) for s in range(len(texts) - k + 1)]
+
+
+def embed_windows(doc: Document, encoder, kmax: int, exact: int) -> Windows:
+    """Embed windows 1..kmax of ``doc``: real embeddings up to ``exact``, means above."""
+    lens = np.array([len(t) for t in doc.texts], dtype=float)
+    exact = max(1, min(exact, kmax))
+    batches = [window_texts(doc, k) for k in range(1, exact + 1)]
+    flat = [t for b in batches for t in b]
+    vecs = encoder.encode(flat) if flat else np.zeros((0, encoder.dim), np.float32)
+    windows = mean_windows(vecs[: len(doc)], lens, kmax)
+    start = 0
+    for k, b in enumerate(batches, start=1):
+        windows.emb[k] = np.asarray(vecs[start : start + len(b)], dtype=np.float32)
+        start += len(b)
+    return windows
+
+
+def align_windows(src: Windows, tgt: Windows, options: AlignOptions) -> list[Link]:
+    """Align two sides given their window embeddings (the encoder-free core)."""
+    n, m = src.n, tgt.n
+    types = options.bead_types()
+    if n == 0 or m == 0:
+        return [Link((i,), ()) for i in range(n)] + [Link((), (j,)) for j in range(m)]
+    path = coarse_path(src.emb[1], tgt.emb[1], src.lens, tgt.lens)
+    lo, hi = band_around(path, n, m, options.band_width)
+    beads = band_dp(n, m, lo, hi, types, BeadScorer(src, tgt, options.score))
+    links = []
+    for i0, i1, j0, j1 in beads:
+        sim = 0.0
+        if i1 > i0 and j1 > j0:
+            sim = float(src.emb[i1 - i0][i0] @ tgt.emb[j1 - j0][j0])
+        links.append(Link(tuple(range(i0, i1)), tuple(range(j0, j1)), round(max(sim, 0.0), 4)))
+    return links
+
+
+def align_documents(src: Document, tgt: Document, encoder, options: AlignOptions | None = None) -> Alignment:
+    options = options or AlignOptions()
+    types = options.bead_types()
+    ks = max(a for a, _ in types)
+    kt = max(b for _, b in types)
+    sw = embed_windows(src, encoder, ks, options.exact_window)
+    tw = embed_windows(tgt, encoder, kt, options.exact_window)
+    links = align_windows(sw, tw, options)
+    params = {"max_align": options.max_align, "exact_window": options.exact_window, "band_width": options.band_width}
+    params.update(asdict(options.score))
+    return Alignment(src=src, tgt=tgt, links=links, model=getattr(encoder, "name", str(encoder)), params=params)

@@ -1,0 +1,120 @@
+"""Language (and Chinese script) identification.
+
+langdetect is probabilistic; it is seeded on every call so the same text always
+gets the same answer, and it only sees a bounded sample because a few thousand
+characters are plenty to tell English from Chinese and detection time grows
+with the input.
+"""
+
+from __future__ import annotations
+
+from .types import SubalignError
+
+SAMPLE_CHARS = 5000
+SCRIPT_SAMPLE_CHARS = 50_000
+
+# Frequent characters whose simplified and traditional forms differ, pairwise.
+# Counting them is more reliable than langdetect's zh-cn/zh-tw split, which is
+# trained on n-gram statistics and often flips on short or mixed texts; a
+# traditional text practically never contains the left-hand forms and vice
+# versa.  Characters that are valid in *both* standards with another meaning
+# (后, 里, 干, 只, 着, 于, 台, 面, 系, 么 ...) are deliberately left out.
+_SIMPLIFIED = "这个们来时为说国会对没过发学样还进动长经现实问题关开见听电话门间东车书马让认识论应该头无与从当点种边观众义权劳厂钱亲爱华语读写记买卖级组织纪红线结给终处办场产业区岁难虽师带张网军农历胜饭钟"
+_TRADITIONAL = "這個們來時為說國會對沒過發學樣還進動長經現實問題關開見聽電話門間東車書馬讓認識論應該頭無與從當點種邊觀眾義權勞廠錢親愛華語讀寫記買賣級組織紀紅線結給終處辦場產業區歲難雖師帶張網軍農歷勝飯鐘"
+assert len(_SIMPLIFIED) == len(_TRADITIONAL)
+_SIMP_SET = frozenset(_SIMPLIFIED)
+_TRAD_SET = frozenset(_TRADITIONAL)
+
+_ALIASES = {
+    "zh": "zh", "zh-cn": "zh", "zh-tw": "zh", "zh-hk": "zh", "zh-sg": "zh", "zh-mo": "zh",
+    "zh-hans": "zh", "zh-hant": "zh", "cmn": "zh", "chi": "zh", "zho": "zh", "chinese": "zh",
+    "en": "en", "eng": "en", "english": "en",
+    "fra": "fr", "fre": "fr", "deu": "de", "ger": "de", "spa": "es", "jpn": "ja",
+    "kor": "ko", "rus": "ru", "ita": "it", "por": "pt",
+}
+_HANT_CODES = {"zh-tw", "zh-hk", "zh-mo", "zh-hant"}
+_HANS_CODES = {"zh-cn", "zh-sg", "zh-hans"}
+
+
+def normalize_lang(code: str) -> str:
+    """Map a user's language override ("zh-CN", "zh_TW", "cmn", "ENG" ...) to "zh"/"en".
+
+    Unknown codes pass through lower-cased, reduced to their primary subtag.
+    """
+    key = _key(code)
+    if not key:
+        raise SubalignError(f"empty language code {code!r}")
+    if key in _ALIASES:
+        return _ALIASES[key]
+    primary = key.split("-", 1)[0]
+    return _ALIASES.get(primary, primary)
+
+
+def script_hint(code: str) -> str | None:
+    """The script implied by an override code: "zh-TW" → "Hant", "zh-CN" → "Hans", else None."""
+    key = _key(code)
+    if key in _HANT_CODES:
+        return "Hant"
+    if key in _HANS_CODES:
+        return "Hans"
+    return None
+
+
+def _key(code: str) -> str:
+    return code.strip().lower().replace("_", "-")
+
+
+def chinese_script(text: str, fallback: str | None = None) -> str | None:
+    """Return "Hans" or "Hant" from counts of distinctively simplified/traditional characters.
+
+    With no distinctive character (or a tie) return *fallback*.
+    """
+    sample = text[:SCRIPT_SAMPLE_CHARS]
+    simp = sum(1 for ch in sample if ch in _SIMP_SET)
+    trad = sum(1 for ch in sample if ch in _TRAD_SET)
+    if simp > trad:
+        return "Hans"
+    if trad > simp:
+        return "Hant"
+    return fallback
+
+
+def detect_language(text: str) -> tuple[str, str | None]:
+    """Return ``(lang, script)``: ("zh", "Hans"/"Hant") for Chinese, (code, None) otherwise."""
+    start = next((i for i, ch in enumerate(text) if ch.isalpha()), None)
+    if start is None:
+        raise SubalignError("cannot detect the language: the text has no letters")
+    sample = text[start:start + SAMPLE_CHARS]
+
+    from langdetect import DetectorFactory, detect
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    try:
+        code = detect(sample).lower()
+    except LangDetectException:
+        code = "unknown"
+    if code.startswith("zh") or (code not in ("en",) and _mostly_han(sample)):
+        fallback = "Hant" if code == "zh-tw" else "Hans"
+        return "zh", chinese_script(text, fallback)
+    if code == "unknown":
+        raise SubalignError("cannot detect the language; pass it explicitly")
+    return code, None
+
+
+def _mostly_han(sample: str) -> bool:
+    """Han-dominated text without kana or hangul is Chinese, whatever langdetect said.
+
+    langdetect sometimes calls short Chinese texts "ko" or "ja".
+    """
+    letters = han = 0
+    for ch in sample:
+        if not ch.isalpha():
+            continue
+        letters += 1
+        o = ord(ch)
+        if 0x3040 <= o <= 0x30FF or 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF:
+            return False
+        if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3134F or 0xF900 <= o <= 0xFAFF:
+            han += 1
+    return letters > 0 and han >= 0.5 * letters

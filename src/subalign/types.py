@@ -1,0 +1,100 @@
+"""Plain data that flows between subalign's modules.
+
+Every record that comes from a text carries an :class:`Anchor`, so any output
+(TMX, TSV, JSON, subtitles, glossary) can point back to the exact place in the
+review it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class SubalignError(Exception):
+    """An error caused by the user's input; the CLI prints it as one line and exits 2."""
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a piece of text sits in its file.
+
+    ``paragraph`` and ``sentence`` are 1-based (``p12.s3`` is the third sentence of the
+    twelfth paragraph); ``start``/``end`` are character offsets into the decoded text
+    of the file (``text[start:end]`` is the sentence exactly as written).
+    """
+
+    paragraph: int
+    sentence: int
+    start: int
+    end: int
+
+    @property
+    def id(self) -> str:
+        return f"p{self.paragraph}.s{self.sentence}"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence; ``index`` is its 0-based position in the document."""
+
+    index: int
+    text: str
+    anchor: Anchor
+
+
+@dataclass
+class Document:
+    """A decoded, segmented text file."""
+
+    text: str
+    sentences: list[Sentence]
+    lang: str  # "en", "zh", or another ISO 639-1 code
+    script: str | None = None  # "Hans" / "Hant" for Chinese, else None
+    encoding: str = "utf-8"
+    path: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+    @property
+    def texts(self) -> list[str]:
+        return [s.text for s in self.sentences]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A bead of the alignment: source sentence indices ↔ target sentence indices.
+
+    Either side may be empty (a 1-0 deletion or 0-1 insertion), never both.
+    """
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float = 0.0
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+
+@dataclass
+class Alignment:
+    """The result of aligning two documents."""
+
+    src: Document
+    tgt: Document
+    links: list[Link]
+    model: str
+    params: dict = field(default_factory=dict)
+
+    def src_text(self, link: Link, sep: str | None = None) -> str:
+        return _join([self.src.sentences[i].text for i in link.src], self.src.lang, sep)
+
+    def tgt_text(self, link: Link, sep: str | None = None) -> str:
+        return _join([self.tgt.sentences[i].text for i in link.tgt], self.tgt.lang, sep)
+
+
+def _join(parts: list[str], lang: str, sep: str | None) -> str:
+    if sep is None:
+        sep = "" if lang in ("zh", "ja") else " "
+    return sep.join(parts)
