@@ -37,6 +37,8 @@ class ScoreParams:
     skip: float = -0.1
     bead_bonus: float = 0.0
     merge_penalty: float = 0.0
+    # Weight of a Gale-Church style penalty on the squared log length ratio.
+    log_ratio_weight: float = 0.0
 
 
 class BeadScorer:
@@ -79,6 +81,10 @@ class BeadScorer:
             r = np.minimum(ls_, lt) / np.maximum(np.maximum(ls_, lt), 1e-9)
             pen = np.log2(1 + r)
             sim = sim * pen ** self.p.length_weight
+        if self.p.log_ratio_weight:
+            ls_ = self.cs[i] - self.cs[i - a]
+            lt = self.ct[js] - self.ct[js - b]
+            sim = sim - self.p.log_ratio_weight * np.log((lt + 1.0) / (ls_ + 1.0)) ** 2
         return sim + (self.p.bead_bonus - self.p.merge_penalty * (a + b - 2))
 
     @staticmethod

@@ -98,3 +98,57 @@ def _join(parts: list[str], lang: str, sep: str | None) -> str:
     if sep is None:
         sep = "" if lang in ("zh", "ja") else " "
     return sep.join(parts)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One subtitle cue.
+
+    ``number`` is the cue number as written in the file (renumbered from 1 when
+    the file has none), ``position`` its 0-based order after parsing. Times are
+    integer milliseconds so timing arithmetic never drifts. ``text`` keeps the
+    markup as written (lines joined by ``\\n``); ``plain`` is the text with tags
+    stripped, used for matching.
+    """
+
+    number: int
+    position: int
+    start_ms: int
+    end_ms: int
+    text: str
+    plain: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation found in a review.
+
+    ``parts`` are the quoted pieces as written (one, or several when the quote
+    is broken by an attribution), ``spans`` their character spans in the review
+    text; ``anchor`` is the carrying sentence's anchor with its span narrowed to
+    the quotation (first part's start to last part's end); ``context`` is the
+    carrying sentence.
+    """
+
+    index: int
+    parts: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+    anchor: Anchor
+    context: str
+
+    @property
+    def text(self) -> str:
+        return " … ".join(self.parts)
+
+
+@dataclass(frozen=True)
+class TermPair:
+    """A glossary entry: an English term and its Chinese rendering, with evidence."""
+
+    en: str
+    zh: str
+    type: str
+    score: float
+    count: int = 0
+    anchors: tuple[Anchor, ...] = ()
+    evidence: tuple[str, ...] = ()

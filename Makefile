@@ -1,0 +1,33 @@
+# `make demo` and `make test` each create .venv on first use.
+# torch==2.13.0 is installed first: it is the CPU wheel this project targets;
+# any other torch release would pull a multi-GB CUDA build.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.subalign-installed
+OUT ?= out
+
+.PHONY: demo test bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	mkdir -p $(OUT)
+	$(BIN)/subalign align samples/review.en.txt samples/review.zh.txt -o $(OUT)/review.tmx
+	$(BIN)/subalign align samples/review.en.txt samples/review.zh.txt -o $(OUT)/review.tsv
+	$(BIN)/subalign align samples/review.en.txt samples/review.zh.txt -o $(OUT)/review.align
+	$(BIN)/subalign eval samples/review.gold.align $(OUT)/review.align
+	@echo "demo outputs are in $(OUT)/"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/mac_dev.py
+
+clean:
+	rm -rf $(OUT) .pytest_cache

@@ -1,0 +1,73 @@
+"""The Python API: what the CLI calls, and what tests and users call directly."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+from subalign.align import AlignOptions, align_documents
+from subalign.documents import check_language_pair, document_from_text, load_document
+from subalign.types import Alignment, Document
+
+DEFAULT_MODEL = "use-m3"
+
+
+def get_encoder(model: str = DEFAULT_MODEL, *, cache: bool = True, allow_download: bool = False):
+    """Load an encoder by name (``use-m3``, ``e5-small``, ``a+b``, a folder or a hub name)."""
+    from subalign.encoders import load_encoder
+
+    return load_encoder(model, cache=cache, allow_download=allow_download)
+
+
+def _as_document(x: str | Document | os.PathLike, lang: str | None, presplit: bool) -> Document:
+    if isinstance(x, Document):
+        return x
+    return document_from_text(str(x), lang=lang, presplit=presplit)
+
+
+def align(
+    src: str | Document,
+    tgt: str | Document,
+    *,
+    model: str = DEFAULT_MODEL,
+    encoder=None,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+    presplit: bool = False,
+    max_align: int = 5,
+    options: AlignOptions | None = None,
+    cache: bool = True,
+) -> Alignment:
+    """Align two texts (strings or :class:`Document`) sentence by sentence.
+
+    >>> a = align("Workers went on strike. The boss fled.", "工人罢工了。老板跑了。")  # doctest: +SKIP
+    >>> [(l.src, l.tgt) for l in a.links]  # doctest: +SKIP
+    [((0,), (0,)), ((1,), (1,))]
+    """
+    options = replace(options or AlignOptions(), max_align=max_align)
+    options.bead_types()  # validate before any expensive work
+    s = _as_document(src, src_lang, presplit)
+    t = _as_document(tgt, tgt_lang, presplit)
+    enc = encoder if encoder is not None else get_encoder(model, cache=cache)
+    return align_documents(s, t, enc, options)
+
+
+def align_files(
+    src_path: str | os.PathLike,
+    tgt_path: str | os.PathLike,
+    *,
+    src_encoding: str | None = None,
+    tgt_encoding: str | None = None,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+    presplit: bool = False,
+    warn=None,
+    **kwargs,
+) -> Alignment:
+    """Read, detect, segment and align two files; ``warn`` receives one-line warnings."""
+    s = load_document(src_path, lang=src_lang, encoding=src_encoding, presplit=presplit)
+    t = load_document(tgt_path, lang=tgt_lang, encoding=tgt_encoding, presplit=presplit)
+    msg = check_language_pair(s, t)
+    if msg and warn:
+        warn(msg)
+    return align(s, t, **kwargs)
