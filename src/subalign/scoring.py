@@ -39,6 +39,10 @@ class ScoreParams:
     merge_penalty: float = 0.0
     # Weight of a Gale-Church style penalty on the squared log length ratio.
     log_ratio_weight: float = 0.0
+    # Weight of Gale & Church's length cost: (lt - ls)^2 / (lt + ls), in target characters.
+    gc_weight: float = 0.0
+    # Bead scores scaled by ((a + b) / 2) ** size_power: larger beads carry more text.
+    size_power: float = 0.0
 
 
 class BeadScorer:
@@ -85,6 +89,12 @@ class BeadScorer:
             ls_ = self.cs[i] - self.cs[i - a]
             lt = self.ct[js] - self.ct[js - b]
             sim = sim - self.p.log_ratio_weight * np.log((lt + 1.0) / (ls_ + 1.0)) ** 2
+        if self.p.gc_weight:
+            ls_ = self.cs[i] - self.cs[i - a]
+            lt = self.ct[js] - self.ct[js - b]
+            sim = sim - self.p.gc_weight * (lt - ls_) ** 2 / (lt + ls_ + 1.0)
+        if self.p.size_power:
+            sim = sim * ((a + b) / 2) ** self.p.size_power
         return sim + (self.p.bead_bonus - self.p.merge_penalty * (a + b - 2))
 
     @staticmethod

