@@ -204,9 +204,15 @@ def test_book_titles():
     assert texts(text, "zh") == ["我读了《法律有什么用？工人说了算！》这本书。", "后来又看了《车间。夜班》。"]
 
 
-def test_chinese_quotation_continuing():
+def test_chinese_quotation_closed_after_full_stop_ends_the_sentence():
+    # Chinese convention: 。” followed by a new clause starts a new sentence.
     text = "他说：“法律有什么用？在中国法律没用。”然后走了。大家都沉默了。"
-    assert texts(text, "zh") == ["他说：“法律有什么用？在中国法律没用。”然后走了。", "大家都沉默了。"]
+    assert texts(text, "zh") == ["他说：“法律有什么用？", "在中国法律没用。”", "然后走了。", "大家都沉默了。"]
+
+
+def test_chinese_quotation_without_final_stop_runs_on():
+    text = "工人们喊着“还我工资”走出了厂门。保安没有拦。"
+    assert texts(text, "zh") == ["工人们喊着“还我工资”走出了厂门。", "保安没有拦。"]
 
 
 def test_chinese_quotation_at_paragraph_end_splits_inside():

@@ -11,10 +11,11 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from subalign.band import coarse_path, mean_windows
+from subalign.band import coarse_path
 from subalign.dp import band_around, band_dp
 from subalign.scoring import BeadScorer, ScoreParams, Windows
 from subalign.types import Alignment, Document, Link, SubalignError
+from subalign.windows import embed_windows
 
 MAX_ALIGN_LIMIT = 8
 
@@ -24,8 +25,9 @@ class AlignOptions:
     """Knobs of the aligner; defaults are tuned on MAC-Dev (see benchmarks/RESULTS.md)."""
 
     max_align: int = 5
-    # Windows up to this many sentences are embedded as real concatenations;
-    # longer ones (rare 1-3, 1-4 beads) use the mean of their sentences.
+    # For encoders whose windows cannot be composed (all but USE-m3), windows
+    # up to this many sentences are encoded as real concatenations; longer
+    # ones (rare 1-3, 1-4 beads) use the mean of their sentences.
     exact_window: int = 2
     band_width: int = 10
     score: ScoreParams = field(default_factory=ScoreParams)
@@ -35,31 +37,6 @@ class AlignOptions:
             raise SubalignError(f"--max-align must be between 2 and {MAX_ALIGN_LIMIT}, got {self.max_align}")
         ab = [(a, b) for a in range(1, self.max_align) for b in range(1, self.max_align) if a + b <= self.max_align]
         return [(1, 0), (0, 1)] + ab
-
-
-def _joiner(lang: str) -> str:
-    return "" if lang in ("zh", "ja") else " "
-
-
-def window_texts(doc: Document, k: int) -> list[str]:
-    sep = _joiner(doc.lang)
-    texts = doc.texts
-    return [sep.join(texts[s : s + k]) for s in range(len(texts) - k + 1)]
-
-
-def embed_windows(doc: Document, encoder, kmax: int, exact: int) -> Windows:
-    """Embed windows 1..kmax of ``doc``: real embeddings up to ``exact``, means above."""
-    lens = np.array([len(t) for t in doc.texts], dtype=float)
-    exact = max(1, min(exact, kmax))
-    batches = [window_texts(doc, k) for k in range(1, exact + 1)]
-    flat = [t for b in batches for t in b]
-    vecs = encoder.encode(flat) if flat else np.zeros((0, encoder.dim), np.float32)
-    windows = mean_windows(vecs[: len(doc)], lens, kmax)
-    start = 0
-    for k, b in enumerate(batches, start=1):
-        windows.emb[k] = np.asarray(vecs[start : start + len(b)], dtype=np.float32)
-        start += len(b)
-    return windows
 
 
 def align_windows(src: Windows, tgt: Windows, options: AlignOptions) -> list[Link]:

@@ -12,6 +12,7 @@ import numpy as np
 
 from subalign.dp import band_around, band_dp
 from subalign.scoring import BeadScorer, ScoreParams, Windows
+from subalign.windows import mean_windows, normalise
 
 # Lattice size (cells) below which a level is aligned without a band.
 FULL_CELLS = 400_000
@@ -20,28 +21,11 @@ REFINE_WIDTH = 8
 COARSE_TYPES = [(1, 1), (1, 0), (0, 1), (1, 2), (2, 1)]
 
 
-def _normalise(x: np.ndarray) -> np.ndarray:
-    norm = np.linalg.norm(x, axis=1, keepdims=True)
-    return (x / np.maximum(norm, 1e-12)).astype(np.float32)
-
-
-def mean_windows(emb: np.ndarray, lens: np.ndarray, kmax: int) -> Windows:
-    """Windows approximated by the normalised sum of their sentence embeddings."""
-    windows: list[np.ndarray | None] = [None]
-    csum = np.vstack([np.zeros((1, emb.shape[1]), dtype=np.float64), np.cumsum(emb, axis=0, dtype=np.float64)])
-    for k in range(1, kmax + 1):
-        if k > len(emb):
-            windows.append(np.zeros((0, emb.shape[1]), dtype=np.float32))
-        else:
-            windows.append(_normalise(csum[k:] - csum[:-k]))
-    return Windows(windows, np.asarray(lens, dtype=float))
-
-
 def _halve(emb: np.ndarray, lens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if len(emb) % 2:
         emb = np.vstack([emb, np.zeros((1, emb.shape[1]), dtype=emb.dtype)])
         lens = np.append(lens, 0.0)
-    return _normalise(emb[0::2] + emb[1::2]), lens[0::2] + lens[1::2]
+    return normalise(emb[0::2] + emb[1::2]), lens[0::2] + lens[1::2]
 
 
 def _path_points(beads: list[tuple[int, int, int, int]]) -> list[tuple[int, int]]:
@@ -64,7 +48,7 @@ def coarse_path(src_emb: np.ndarray, tgt_emb: np.ndarray, src_lens: np.ndarray, 
         lo, hi = band_around(fine, n, m, REFINE_WIDTH)
     if n == 0 or m == 0:
         return [(0, 0), (n, m)]
-    sw = mean_windows(src_emb, src_lens, 2)
-    tw = mean_windows(tgt_emb, tgt_lens, 2)
+    sw = Windows(mean_windows(src_emb, np.ones(n), 2), np.asarray(src_lens, float))
+    tw = Windows(mean_windows(tgt_emb, np.ones(m), 2), np.asarray(tgt_lens, float))
     beads = band_dp(n, m, lo, hi, COARSE_TYPES, BeadScorer(sw, tw, params))
     return _path_points(beads)

@@ -19,12 +19,13 @@ the rules below are few, predictable and shared by English and Chinese:
 * Quotations (“…”, "…", 「…」, 『…』): when the sentence carries on after the
   closing mark, no terminator inside the quotation ends the sentence.  It
   carries on when the next character is lower-case, a comma-like mark or a
-  dash, a terminator, a CJK character (Chinese attribution or continuation:
-  ``“……没用。”然后走了。`` stays one sentence), or an upper-case attribution
-  (``” Huang asked.``).  It does not when the paragraph ends or a new sentence
-  or quotation starts (``He said, “Stop.” Then he left.`` is two sentences).
-  The price of this rule in Chinese is that ``“不。”她笑了。`` is one sentence;
-  the aligner handles such 2-1 beads.  Single quotes are never paired because
+  dash, a terminator, a CJK character after a quotation with no final
+  ``。！？…`` inside (``“法律没用”他说。`` is one sentence), or an upper-case
+  attribution (``” Huang asked.``).  It does not when the paragraph ends, a
+  new sentence or quotation starts (``He said, “Stop.” Then he left.`` is two
+  sentences), or, following Chinese convention, a quotation closed after
+  ``。！？…`` is followed by more Chinese that is not a short attribution
+  (``“……没用。”然后走了。`` is two, ``“你好。”他说。`` is one).  Single quotes are never paired because
   ``’`` is also the apostrophe (``workers’``); they are only absorbed as closers.
 * A sentence longer than :data:`EN_MAX_CHARS` / :data:`ZH_MAX_CHARS` is cut at
   the last clause punctuation or whitespace before the limit, never inside a
@@ -45,6 +46,10 @@ from .types import Anchor, Sentence
 EN_MAX_CHARS = 400
 ZH_MAX_CHARS = 200
 CJK_LANGS = frozenset({"zh", "ja"})
+FULLWIDTH_ENDS = frozenset("。！？…!?")
+# “你好。”他说。 stays one sentence: the clause after the quotation is short and speaks.
+ZH_ATTRIBUTION_CHARS = 6
+ZH_SPEECH_VERBS = ("说", "道", "问", "笑", "喊", "叫", "答", "嚷", "叹")
 
 TERMINATORS = frozenset(".!?…。！？｡‼⁇⁈⁉")
 STRONG_TERMINATORS = frozenset("。！？｡")
@@ -317,11 +322,25 @@ def _continues_after(p: str, c: int) -> bool:
         return False
     if ch in CONTINUERS or ch in DASHES or ch in CLOSERS or ch in TERMINATORS:
         return True
-    if _is_cjk(ch) or ch.islower():
+    if _is_cjk(ch):
+        # Chinese convention: a quotation closed after 。！？… ends the sentence
+        # (“……没用。”然后走了。 is two); without one it runs on (“没用”他说。).
+        return p[c - 1] not in FULLWIDTH_ENDS or _is_zh_attribution(p, m)
+    if ch.islower():
         return True
     if ch.isupper():
         return _is_attribution(p, m)
     return False
+
+
+def _is_zh_attribution(p: str, m: int) -> bool:
+    """Is p[m:] a short Chinese attribution clause such as 他说。 or 她笑了笑。?"""
+    end = m
+    while end < len(p) and p[end] not in TERMINATORS and end - m <= ZH_ATTRIBUTION_CHARS:
+        end += 1
+    clause = p[m:end]
+    short = len(clause) <= ZH_ATTRIBUTION_CHARS and not any(c in clause for c in "，,；;")
+    return short and any(v in clause for v in ZH_SPEECH_VERBS)
 
 
 def _is_attribution(p: str, m: int) -> bool:

@@ -1,0 +1,119 @@
+"""Embeddings of windows of 1..k consecutive sentences, the aligner's raw material.
+
+How a window is embedded depends on the encoder:
+
+- USE-m3: composed from per-sentence pooled sums (:mod:`subalign.compose`),
+  exact up to the n-gram context at the joins, for the price of the sentences.
+- anything else: the concatenated text is encoded for windows of up to
+  ``exact`` sentences; longer windows (rare 1-3+ beads) use the
+  length-weighted mean of their sentence vectors, since these models mean-pool
+  token states too.
+- ensembles: each member's windows, concatenated with weight 1/sqrt(k), so
+  dot products are the mean of the members' cosines.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from subalign.scoring import Windows
+from subalign.types import Document
+
+
+def normalise(x: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(x, axis=1, keepdims=True)
+    return (x / np.maximum(norm, 1e-12)).astype(np.float32)
+
+
+def mean_windows(emb: np.ndarray, weights: np.ndarray, kmax: int) -> list[np.ndarray | None]:
+    """``out[k][s]``: normalised weighted sum of sentence vectors s..s+k-1."""
+    d = emb.shape[1]
+    w = np.asarray(weights, dtype=np.float64)[:, None] if len(emb) else np.zeros((0, 1))
+    csum = np.vstack([np.zeros((1, d)), np.cumsum(emb * w, axis=0, dtype=np.float64)])
+    out: list[np.ndarray | None] = [None]
+    for k in range(1, kmax + 1):
+        out.append(normalise(csum[k:] - csum[:-k]) if k <= len(emb) else np.zeros((0, d), np.float32))
+    return out
+
+
+def window_texts(doc: Document, k: int) -> list[str]:
+    sep = "" if doc.lang in ("zh", "ja") else " "
+    texts = doc.texts
+    return [sep.join(texts[s : s + k]) for s in range(len(texts) - k + 1)]
+
+
+def sentence_lengths(doc: Document) -> np.ndarray:
+    return np.array([len(t) for t in doc.texts], dtype=float)
+
+
+def embed_windows(doc: Document, encoder, kmax: int, exact: int = 2) -> Windows:
+    """Windows 1..kmax of ``doc`` with ``encoder`` (see the module docstring)."""
+    return Windows(_window_vectors(doc, encoder, kmax, exact), sentence_lengths(doc))
+
+
+def _window_vectors(doc: Document, encoder, kmax: int, exact: int) -> list[np.ndarray | None]:
+    members = getattr(encoder, "members", None)
+    if members:
+        parts = [_window_vectors(doc, m, kmax, exact) for m in members]
+        scale = 1.0 / math.sqrt(len(members))
+        return [None] + [np.hstack([p[k] for p in parts]).astype(np.float32) * scale for k in range(1, kmax + 1)]
+    pooled = _pooled_encoder(encoder)
+    if pooled is not None:
+        return pooled.compose(doc.texts, kmax)
+    exact = max(1, min(exact, kmax))
+    batches = [window_texts(doc, k) for k in range(1, exact + 1)]
+    flat = [t for b in batches for t in b]
+    vecs = encoder.encode(flat) if flat else np.zeros((0, encoder.dim), np.float32)
+    out = mean_windows(vecs[: len(doc)], sentence_lengths(doc), kmax)
+    start = 0
+    for k, b in enumerate(batches, start=1):
+        out[k] = np.asarray(vecs[start : start + len(b)], dtype=np.float32)
+        start += len(b)
+    return out
+
+
+class _PooledUse:
+    """USE-m3's per-sentence pooled sums as an encoder, so the embedding cache can hold them."""
+
+    def __init__(self, module, base_id: str):
+        from subalign.compose import UsePooler
+
+        self.pooler = UsePooler(module.engine)
+        self.name = "use-m3 pooled sums"
+        self.id = f"{base_id}:pooled-v1"
+        self.dim = self.pooler.pooled_dim
+
+    def encode(self, texts, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        return self.pooler.pooled(list(texts))
+
+
+class _Composer:
+    def __init__(self, source, pooler):
+        self.source, self.pooler = source, pooler
+
+    def compose(self, texts: list[str], kmax: int) -> list[np.ndarray | None]:
+        rows = self.source.encode(texts) if texts else np.zeros((0, self.pooler.pooled_dim), np.float32)
+        return self.pooler.windows(np.asarray(rows, dtype=np.float32), kmax)
+
+
+def _pooled_encoder(encoder) -> _Composer | None:
+    """A composer for USE-m3 encoders (cached or not); None for other models."""
+    from subalign.compose import supported
+
+    base = getattr(encoder, "encoder", encoder)  # unwrap CachedEncoder
+    model = getattr(base, "model", None)
+    try:
+        module = model[0] if model is not None else None
+    except Exception:
+        return None
+    if type(module).__name__ != "UseM3Module" or not supported(module.engine):
+        return None
+    pooled = _PooledUse(module, base.id)
+    source = pooled
+    if base is not encoder and hasattr(encoder, "path"):
+        from subalign.encoders.cache import CachedEncoder
+
+        source = CachedEncoder(pooled, encoder.path)
+    return _Composer(source, pooled.pooler)
