@@ -98,3 +98,9 @@ def test_script_hint():
     assert script_hint("zh-CN") == "Hans"
     assert script_hint("zh") is None
     assert script_hint("en") is None
+
+
+def test_short_english_is_not_taken_for_a_neighbour():
+    # langdetect alone calls this Danish; English is a close candidate and wins.
+    assert detect_language("Workers struck. Managers left.") == ("en", None)
+    assert detect_language("Die Arbeiter streikten, weil die Löhne nicht gezahlt wurden.")[0] == "de"

@@ -35,7 +35,7 @@ def _path_points(beads: list[tuple[int, int, int, int]]) -> list[tuple[int, int]
 def coarse_path(src_emb: np.ndarray, tgt_emb: np.ndarray, src_lens: np.ndarray, tgt_lens: np.ndarray) -> list[tuple[int, int]]:
     """A monotone path of lattice points (i, j) from (0, 0) to (n, m)."""
     n, m = len(src_emb), len(tgt_emb)
-    params = ScoreParams(margin=False, length_weight=1.0, skip=-0.1)
+    params = ScoreParams(margin=False, gc_weight=0.0, bead_bonus=0.0, paragraph_penalty=0.0)
     if n == 0 or m == 0 or (n + 1) * (m + 1) <= FULL_CELLS or min(n, m) < 8:
         lo, hi = np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
     else:

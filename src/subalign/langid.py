@@ -79,6 +79,10 @@ def chinese_script(text: str, fallback: str | None = None) -> str | None:
     return fallback
 
 
+# Probability at which English wins over langdetect's top guess for Latin text.
+ENGLISH_CLOSE_CALL = 0.2
+
+
 def detect_language(text: str) -> tuple[str, str | None]:
     """Return ``(lang, script)``: ("zh", "Hans"/"Hant") for Chinese, (code, None) otherwise."""
     start = next((i for i, ch in enumerate(text) if ch.isalpha()), None)
@@ -86,14 +90,21 @@ def detect_language(text: str) -> tuple[str, str | None]:
         raise SubalignError("cannot detect the language: the text has no letters")
     sample = text[start:start + SAMPLE_CHARS]
 
-    from langdetect import DetectorFactory, detect
+    from langdetect import DetectorFactory, detect_langs
     from langdetect.lang_detect_exception import LangDetectException
 
     DetectorFactory.seed = 0
     try:
-        code = detect(sample).lower()
+        ranked = detect_langs(sample)
+        code = ranked[0].lang.lower()
     except LangDetectException:
-        code = "unknown"
+        ranked, code = [], "unknown"
+    # subalign's texts are English and Chinese: on short Latin text langdetect
+    # often prefers a neighbour ("Workers struck." -> da); keep English when it
+    # is a close candidate.
+    english = next((r.prob for r in ranked if r.lang == "en"), 0.0)
+    if code != "en" and english >= ENGLISH_CLOSE_CALL and not _mostly_han(sample):
+        code = "en"
     if code.startswith("zh") or (code not in ("en",) and _mostly_han(sample)):
         fallback = "Hant" if code == "zh-tw" else "Hans"
         return "zh", chinese_script(text, fallback)

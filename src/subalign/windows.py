@@ -50,7 +50,8 @@ def sentence_lengths(doc: Document) -> np.ndarray:
 
 def embed_windows(doc: Document, encoder, kmax: int, exact: int = 2) -> Windows:
     """Windows 1..kmax of ``doc`` with ``encoder`` (see the module docstring)."""
-    return Windows(_window_vectors(doc, encoder, kmax, exact), sentence_lengths(doc))
+    paras = np.array([s.anchor.paragraph for s in doc.sentences], dtype=np.int64)
+    return Windows(_window_vectors(doc, encoder, kmax, exact), sentence_lengths(doc), paras)
 
 
 def _window_vectors(doc: Document, encoder, kmax: int, exact: int) -> list[np.ndarray | None]:

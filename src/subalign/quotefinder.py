@@ -1,0 +1,853 @@
+"""Where is a quoted line spoken?  Matching review quotes (or any phrase) to subtitle cues.
+
+A review quotes the film in its own translation, so a quote is found by meaning,
+not by string search.  The matching works on *phrases*, not whole cues:
+
+Film side
+    Every cue is cut into phrases at line breaks, clause punctuation
+    (``，。！？；：…`` / ``,;:.!?``) and the spaces Chinese subtitles use as
+    commas (``你放心 法律写得清清楚楚`` is two phrases).  A *candidate* is a
+    contiguous run of phrases touching at most ``max_cues`` consecutive cues,
+    with no pause longer than ``max_gap_s`` between two of its cues.  Working
+    on phrases lets a quote start or end mid-cue (``法律写得清清楚楚 | 可法律它
+    不住在厚街啊`` without the ``你放心`` before it) while the result is still
+    reported as cues.  Candidate embeddings are composed from per-phrase
+    pooled sums for USE-m3 (:func:`subalign.windows.embed_windows`), so a film
+    costs one encoding of its phrases however many windows are scored.
+
+Quote side
+    The quote is embedded whole, and also sentence by sentence when it has
+    several sentences.
+
+Similarity of a quote and a candidate
+    ``sim = ½·(whole + aligned)`` where ``whole`` is the cosine of the quote
+    and the candidate, and ``aligned`` is the best monotone alignment of the
+    quote's sentences to consecutive groups of the candidate's phrases (a
+    small DP; a sentence may also stay unaligned at background level).
+    Whole-text embeddings are dominated by the most distinctive sentence
+    (``We wrote letters for a year. Nobody wrote back.`` is closer to the cue
+    of the first sentence alone than to both cues); the alignment term asks
+    every sentence to be said somewhere in the candidate.  A single-sentence
+    quote uses ``whole`` alone.  The phrases of a candidate are all assigned
+    to some sentence, so extra phrases dilute the score, and each cue beyond
+    the first costs ``CUE_PENALTY``: the smallest window that says the quote wins.
+
+    Every similarity is first centred on the quote's mean similarity to all
+    phrases of the film and rescaled, ``(s - mean) / (1 - mean)``, which keeps
+    USE-m3's cosines almost unchanged and puts anisotropic models (e5's
+    cosines all sit between 0.75 and 0.9) on the same scale.
+
+    Same language (English review, English subtitles): each similarity is
+    ``½·cosine + ½·lexical``, where lexical is rapidfuzz's Indel ``ratio`` of the
+    normalised texts averaged with a ``partial_ratio`` scaled by how much of
+    the quote the candidate can contain, so a verbatim quote matches exactly
+    its own words and the tightest span wins.
+
+Margin and the not-found decision
+    ``score = sim - ½·background``, where ``background`` is the mean
+    similarity of the quote's ``BACKGROUND_K`` best candidates elsewhere in
+    the film (greedy, mutually non-overlapping, not overlapping the best).
+    This is CSLS (Lample et al. 2018) with the query-side neighbourhood term:
+    a quote that is merely on topic, or so generic that it fits many places,
+    has a background close to its best match and a low score; a line that is
+    really said stands out.  Because the background is the top of the film's
+    own "noise", a longer film raises the bar by itself.  A quote is
+    ``found`` when its score is at least the threshold (:data:`DEFAULT_THRESHOLD`,
+    see the comment there for its calibration).
+
+Everything here is pure: cues, quotes and an encoder in, dataclasses out; the
+writers (:func:`to_tsv`, :func:`to_json`, :func:`to_srt`) return strings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .quotes import quote_for_matching
+from .subtitles import format_timestamp
+from .types import Anchor, Cue, Document, Quote, Sentence, SubalignError
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "BACKGROUND_K",
+    "CUE_PENALTY",
+    "DEFAULT_MAX_CUES",
+    "DEFAULT_MAX_GAP_S",
+    "DEFAULT_THRESHOLD",
+    "Candidate",
+    "Film",
+    "QuoteMatch",
+    "find_quotes",
+    "prepare_film",
+    "search",
+    "split_phrases",
+    "split_units",
+    "summary",
+    "to_json",
+    "to_srt",
+    "to_tsv",
+]
+
+DEFAULT_MAX_CUES = 4
+#: A window never spans a pause longer than this between two consecutive cues.
+#: Lines of one utterance follow each other within about a second; five
+#: seconds of silence almost always means another shot or speaker.
+DEFAULT_MAX_GAP_S = 5.0
+#: Phrases a window may hold, per cue it may span (cues rarely have more than three).
+PHRASES_PER_CUE = 3
+MAX_PHRASES = 12
+#: How many other places in the film make up a quote's background.
+BACKGROUND_K = 5
+#: Cost of each cue beyond the first, in similarity units: a cue must add at
+#: least this much to be worth including.
+CUE_PENALTY = 0.01
+#: Weight of the lexical (rapidfuzz) similarity when quote and subtitles share a language.
+LEXICAL_WEIGHT = 0.5
+#: Minimum score for ``found``, in the units of ``score`` (see the module doc).
+#: Calibrated on samples/ with USE-m3: the 12 quotes said in the film score
+#: 0.32-0.63 (the weakest, "Sign here, or leave with nothing.", is a loose
+#: translation of two cues), the three not said 0.05-0.27 (the slogan
+#: "harmonious labour relations", a near neighbour of 各位工友 "fellow
+#: workers", is the highest).  The threshold sits in that gap; with the
+#: margin it amounts to asking that the best place be about twice as
+#: similar as the film's background of chance matches.
+DEFAULT_THRESHOLD = 0.30
+
+_NEG = -1e9
+
+# ----------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A place in the film: consecutive cues, and the phrases in them that matched.
+
+    ``similarity`` is the normalised similarity of the quote and the matched
+    phrases; ``score`` is that minus half the quote's background (the margin,
+    comparable with the threshold). ``text`` is the matched phrases, which may
+    be less than the cues' full text when the quote starts or ends mid-cue.
+    ``alignment`` lists, for each matched cue number, the quote sentences
+    aligned to phrases of that cue (empty for single-sentence quotes).
+    """
+
+    cues: tuple[Cue, ...]
+    score: float
+    similarity: float
+    text: str
+    alignment: tuple[tuple[int, tuple[str, ...]], ...] = ()
+
+    @property
+    def numbers(self) -> list[int]:
+        return [c.number for c in self.cues]
+
+    @property
+    def start_ms(self) -> int:
+        return self.cues[0].start_ms
+
+    @property
+    def end_ms(self) -> int:
+        return max(c.end_ms for c in self.cues)
+
+    @property
+    def subtitle_text(self) -> str:
+        """The cues' full plain text, cues separated by `` / ``."""
+        return " / ".join(c.plain for c in self.cues)
+
+
+@dataclass
+class QuoteMatch:
+    """The outcome for one quote.
+
+    ``status`` is ``found`` or ``not_found``; ``cues`` are the matched cues
+    (empty when not found); ``best`` is the best place even when it was not
+    good enough; ``runner_up`` the next best places elsewhere in the film.
+    """
+
+    text: str  # the text that was matched (quote_for_matching for a Quote)
+    status: str
+    best: Candidate | None
+    runner_up: list[Candidate] = field(default_factory=list)
+    background: float = 0.0
+    quote: Quote | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.status == "found"
+
+    @property
+    def cues(self) -> list[Cue]:
+        return list(self.best.cues) if self.found and self.best else []
+
+    @property
+    def score(self) -> float:
+        return self.best.score if self.best else float("-inf")
+
+    @property
+    def wording(self) -> str:
+        """The quote as written in the review (parts joined with `` … ``)."""
+        return self.quote.text if self.quote is not None else self.text
+
+    @property
+    def anchor(self) -> Anchor | None:
+        return self.quote.anchor if self.quote is not None else None
+
+
+# ----------------------------------------------------------------------------- text units
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# A phrase ends after Chinese clause punctuation, after Latin clause punctuation
+# followed by a space (not in "3.5" or "U.S.A"), and at a space between Han characters.
+_BREAK_AFTER = re.compile(r"([，。！？；：…⋯]+[”’」』）)]*|[,;:.!?…]+[\"'”’)]*(?=\s|$))\s*")
+_HAN_SPACE = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_LEADING_DASH = re.compile(r"^[-–—]+\s*")
+
+
+def split_phrases(text: str) -> list[str]:
+    """The phrases of one cue's plain text (never empty for a non-empty text).
+
+    Cuts after clause punctuation and at spaces between Chinese characters;
+    punctuation stays with the phrase it ends, dialogue dashes are dropped.
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        marked = _HAN_SPACE.sub("\x00", _BREAK_AFTER.sub("\\1\x00", line))
+        for piece in marked.split("\x00"):
+            piece = _LEADING_DASH.sub("", piece.strip())
+            if piece and any(ch.isalnum() for ch in piece):
+                out.append(piece)
+    return out or [text.strip()]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!…。？！])[\"'”’」』)）]*\s+|(?<=[。？！])(?=\S)")
+
+
+def split_units(text: str) -> list[str]:
+    """The sentences of a quote, as matched one by one against the film."""
+    units = [u.strip() for u in _SENTENCE_END.split(text)]
+    return [u for u in units if u and any(ch.isalnum() for ch in u)] or [text.strip()]
+
+
+def _is_han(ch: str) -> bool:
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F
+
+
+def script_of(text: str) -> str:
+    """``zh`` when at least a third of the letters are Han characters, else ``en``.
+
+    Quotes are too short for statistical language identification; subalign
+    only needs to know whether quote and subtitles are written alike.
+    """
+    letters = han = 0
+    for ch in text:
+        if ch.isalpha():
+            letters += 1
+            han += _is_han(ch)
+    return "zh" if letters and han * 3 >= letters else "en"
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _lexical_key(text: str) -> str:
+    """Text compared by rapidfuzz: NFKC, case-folded, punctuation removed, no spaces between Han."""
+    t = unicodedata.normalize("NFKC", text).casefold()
+    t = _NON_WORD.sub(" ", t).strip()
+    return re.sub(rf"(?<=[{_CJK}]) (?=[{_CJK}])", "", t)
+
+
+# ----------------------------------------------------------------------------- the film
+
+
+@dataclass
+class Film:
+    """Subtitles prepared for matching: phrases, candidate windows and their embeddings.
+
+    Build it once with :func:`prepare_film` and pass it to :func:`search` and
+    :func:`find_quotes` as often as needed.
+    """
+
+    cues: list[Cue]
+    lang: str
+    phrases: list[str]
+    owner: np.ndarray  # phrase index -> index into ``cues``
+    emb: list[np.ndarray | None]  # emb[l][a]: phrases a..a+l-1
+    valid: list[np.ndarray | None]  # valid[l][a]: the window obeys max_cues / max_gap
+    max_cues: int
+    max_gap_s: float
+    encoder: Any
+    _span_keys: list[list[str]] | None = None
+
+    @property
+    def max_phrases(self) -> int:
+        return len(self.emb) - 1
+
+    def span_text(self, a: int, length: int) -> str:
+        sep = "" if self.lang == "zh" else " "
+        return sep.join(self.phrases[a : a + length])
+
+    def span_keys(self, length: int) -> list[str]:
+        """Lexical keys of every window of *length* phrases (computed once)."""
+        if self._span_keys is None:
+            keys = [_lexical_key(p) for p in self.phrases]
+            sep = "" if self.lang == "zh" else " "
+            self._span_keys = [[]] + [
+                [sep.join(keys[a : a + k]) for a in range(len(keys) - k + 1)] for k in range(1, self.max_phrases + 1)
+            ]
+        return self._span_keys[length]
+
+
+def prepare_film(
+    cues: Sequence[Cue],
+    encoder,
+    *,
+    max_cues: int = DEFAULT_MAX_CUES,
+    max_gap_s: float = DEFAULT_MAX_GAP_S,
+    lang: str | None = None,
+) -> Film:
+    """Cut *cues* into phrases and embed every candidate window (see the module doc).
+
+    *lang* (``zh``/``en``) is only used to join phrases for display and
+    lexical matching; by default it is read from the script of the cues.
+    """
+    from .windows import embed_windows
+
+    if not cues:
+        raise SubalignError("the subtitles have no cues to search")
+    if max_cues < 1:
+        raise SubalignError(f"max cues per match must be at least 1, got {max_cues}")
+    if max_gap_s < 0:
+        raise SubalignError(f"the maximum gap must not be negative, got {max_gap_s}")
+    cues = list(cues)
+    lang = lang or script_of(" ".join(c.plain for c in cues[:2000]))
+    phrases: list[str] = []
+    owner: list[int] = []
+    for i, cue in enumerate(cues):
+        for p in split_phrases(cue.plain):
+            phrases.append(p)
+            owner.append(i)
+    own = np.asarray(owner, dtype=np.int64)
+    n_phr = len(phrases)
+    max_phr = max(1, min(MAX_PHRASES, PHRASES_PER_CUE * max_cues, n_phr))
+
+    # Blocks of cues separated by pauses longer than max_gap_s.
+    gap_ms = max_gap_s * 1000.0
+    block = np.zeros(len(cues), dtype=np.int64)
+    for i in range(1, len(cues)):
+        block[i] = block[i - 1] + (cues[i].start_ms - cues[i - 1].end_ms > gap_ms)
+    valid: list[np.ndarray | None] = [None]
+    for k in range(1, max_phr + 1):
+        a = np.arange(n_phr - k + 1)
+        first, last = own[a], own[a + k - 1]
+        valid.append(((last - first + 1) <= max_cues) & (block[first] == block[last]))
+
+    sentences = [Sentence(i, p, Anchor(1, i + 1, 0, len(p))) for i, p in enumerate(phrases)]
+    doc = Document(text="\n".join(phrases), sentences=sentences, lang=lang)
+    windows = embed_windows(doc, encoder, max_phr)
+    return Film(list(cues), lang, phrases, own, windows.emb, valid, max_cues, max_gap_s, encoder)
+
+
+# ----------------------------------------------------------------------------- scoring
+
+
+def _lexical(queries: list[str], film: Film, length: int) -> np.ndarray:
+    """rapidfuzz similarity in [0, 1] of each query with every window of *length* phrases."""
+    from rapidfuzz import fuzz
+    from rapidfuzz.process import cdist
+
+    keys = film.span_keys(length)
+    qk = [_lexical_key(q) for q in queries]
+    ratio = cdist(qk, keys, scorer=fuzz.ratio, dtype=np.float32, workers=-1)
+    partial = cdist(qk, keys, scorer=fuzz.partial_ratio, dtype=np.float32, workers=-1)
+    qlen = np.array([max(1, len(q)) for q in qk], dtype=np.float32)[:, None]
+    klen = np.array([len(k) for k in keys], dtype=np.float32)[None, :]
+    # partial_ratio finds the shorter text inside the longer; a window shorter
+    # than the quote only gets credit for the share of the quote it can hold.
+    partial *= np.minimum(1.0, klen / qlen)
+    return (ratio + partial) / 200.0
+
+
+def _similarities(vectors: np.ndarray, texts: list[str], film: Film, lexical: bool) -> list[np.ndarray | None]:
+    """``out[l][q, a]``: normalised similarity of query q with the window (a, l)."""
+    out: list[np.ndarray | None] = [None]
+    raw = [None] + [vectors @ film.emb[k].T for k in range(1, film.max_phrases + 1)]
+    mean = raw[1].mean(axis=1, keepdims=True)
+    lex = lmean = None
+    if lexical:
+        lex = [None] + [_lexical(texts, film, k) for k in range(1, film.max_phrases + 1)]
+        lmean = lex[1].mean(axis=1, keepdims=True)
+    for k in range(1, film.max_phrases + 1):
+        s = (raw[k] - mean) / np.maximum(1.0 - mean, 1e-6)
+        if lex is not None:
+            ls = (lex[k] - lmean) / np.maximum(1.0 - lmean, 1e-6)
+            s = (1.0 - LEXICAL_WEIGHT) * s + LEXICAL_WEIGHT * ls
+        out.append(s.astype(np.float32))
+    return out
+
+
+def _shifted(row: np.ndarray, offset: int, n: int) -> np.ndarray:
+    """``row[a + offset]`` for a in 0..n-1, -inf past the end."""
+    out = np.full(n, _NEG, dtype=np.float64)
+    if offset < len(row):
+        out[: len(row) - offset] = row[offset:]
+    return out
+
+
+def _aligned_scores(unit_sims: list[list[np.ndarray]], weights: np.ndarray, n: int, max_phr: int) -> list[np.ndarray | None]:
+    """``dp[l][a]``: best alignment of all units to the phrases a..a+l-1 (monotone DP).
+
+    Each unit takes a non-empty run of consecutive phrases (scoring
+    ``weight · sim``) or none (scoring 0, the background level); the runs
+    tile the window, so no phrase is left unexplained.
+    """
+    m = len(unit_sims)
+    best = [[None] * (max_phr + 1) for _ in range(m + 1)]
+    best[0][0] = np.zeros(n)
+    for j in range(1, m + 1):
+        sims = unit_sims[j - 1]
+        for length in range(0, max_phr + 1):
+            acc = best[j - 1][length].copy() if best[j - 1][length] is not None else np.full(n, _NEG)
+            for start in range(0, length):
+                prev = best[j - 1][start]
+                if prev is None:
+                    continue
+                acc = np.maximum(acc, prev + weights[j - 1] * _shifted(sims[length - start], start, n))
+            best[j][length] = acc
+    return [None] + [best[m][k][: n - k + 1] for k in range(1, max_phr + 1)]
+
+
+def _unit_alignment(unit_sims, weights, a: int, length: int) -> list[tuple[int, int] | None]:
+    """Back-trace of the DP for one window: per unit, its phrase run (start, end) or None."""
+    m = len(unit_sims)
+
+    def sim(j, s, e):
+        row = unit_sims[j][e - s]
+        return weights[j] * float(row[a + s]) if a + s < len(row) else _NEG
+
+    score = [[_NEG] * (length + 1) for _ in range(m + 1)]
+    back: list[list[Any]] = [[None] * (length + 1) for _ in range(m + 1)]
+    score[0][0] = 0.0
+    for j in range(1, m + 1):
+        for e in range(0, length + 1):
+            best, arg = score[j - 1][e], None
+            for s in range(0, e):
+                if score[j - 1][s] > _NEG / 2:
+                    v = score[j - 1][s] + sim(j - 1, s, e)
+                    if v > best:
+                        best, arg = v, (s, e)
+            score[j][e], back[j][e] = best, arg
+    runs: list[tuple[int, int] | None] = [None] * m
+    e = length
+    for j in range(m, 0, -1):
+        arg = back[j][e]
+        runs[j - 1] = arg
+        if arg is not None:
+            e = arg[0]
+    return runs
+
+
+@dataclass
+class _Query:
+    text: str
+    units: list[str]
+    weights: np.ndarray
+
+
+def _make_query(text: str) -> _Query:
+    units = split_units(text)
+    w = np.array([max(1, len(u.replace(" ", ""))) for u in units], dtype=np.float64)
+    return _Query(text, units, w / w.sum())
+
+
+def _rank(film: Film, queries: list[_Query], lexical: bool, top: int) -> list[tuple[list[Candidate], float]]:
+    """For each query: its best places (mutually non-overlapping, best first) and its background."""
+    results: list[tuple[list[Candidate], float]] = []
+    n = len(film.phrases)
+    kmax = film.max_phrases
+    penalty = [None] + [CUE_PENALTY * (film.owner[k - 1 :] - film.owner[: n - k + 1]) for k in range(1, kmax + 1)]
+    chunk = 64  # queries per matrix product: bounds memory on long films
+    for c0 in range(0, len(queries), chunk):
+        part = queries[c0 : c0 + chunk]
+        texts: list[str] = []
+        rows: list[tuple[int, int]] = []  # (row of the whole text, row of its first unit)
+        for q in part:
+            rows.append((len(texts), len(texts) + 1))
+            texts.append(q.text)
+            if len(q.units) > 1:
+                texts.extend(q.units)
+        vecs = np.asarray(film.encoder.encode(texts), dtype=np.float32)
+        sims = _similarities(vecs, texts, film, lexical)
+        for q, (row, urow) in zip(part, rows):
+            unit_sims = None
+            if len(q.units) > 1:
+                unit_sims = [[None] + [sims[k][urow + u] for k in range(1, kmax + 1)] for u in range(len(q.units))]
+                dp = _aligned_scores(unit_sims, q.weights, n, kmax)
+            scores = []
+            for k in range(1, kmax + 1):
+                s = sims[k][row].astype(np.float64)
+                if unit_sims is not None:
+                    s = 0.5 * (s + dp[k])
+                scores.append(np.where(film.valid[k], s - penalty[k], _NEG))
+            results.append(_pick(film, q, scores, unit_sims, top))
+    return results
+
+
+def _pick(film: Film, q: _Query, scores: list[np.ndarray], unit_sims, top: int) -> tuple[list[Candidate], float]:
+    """Greedy non-overlapping best windows; the background is the mean of the BACKGROUND_K after the first."""
+    n = len(film.phrases)
+    flat = np.concatenate(scores)
+    lengths = np.concatenate([np.full(len(s), k, dtype=np.int64) for k, s in enumerate(scores, 1)])
+    starts = np.concatenate([np.arange(len(s), dtype=np.int64) for s in scores])
+    want = max(top, BACKGROUND_K + 1)
+    used = np.zeros(len(film.cues), dtype=bool)
+    picked: list[tuple[float, int, int]] = []
+    order_size = min(len(flat), 64 * want)
+    while True:
+        if order_size < len(flat):
+            cand = np.argpartition(-flat, order_size)[:order_size]
+            cand = cand[np.argsort(-flat[cand], kind="stable")]
+        else:
+            cand = np.argsort(-flat, kind="stable")
+        picked.clear()
+        used[:] = False
+        for idx in cand:
+            s = flat[idx]
+            if s <= _NEG / 2:
+                break
+            a, k = int(starts[idx]), int(lengths[idx])
+            c0, c1 = int(film.owner[a]), int(film.owner[a + k - 1])
+            if used[c0 : c1 + 1].any():
+                continue
+            used[c0 : c1 + 1] = True
+            picked.append((float(s), a, k))
+            if len(picked) >= want:
+                break
+        if len(picked) >= want or order_size >= len(flat):
+            break
+        order_size = min(len(flat), order_size * 4)
+    if not picked:
+        return [], 0.0
+    others = [s for s, _, _ in picked[1 : BACKGROUND_K + 1]]
+    background = float(np.mean(others)) if others else 0.0
+    out: list[Candidate] = []
+    for s, a, k in picked[:top]:
+        c0, c1 = int(film.owner[a]), int(film.owner[a + k - 1])
+        cues = tuple(film.cues[c0 : c1 + 1])
+        alignment: tuple = ()
+        if unit_sims is not None:
+            runs = _unit_alignment(unit_sims, q.weights, a, k)
+            per_cue: dict[int, list[str]] = {}
+            for unit, run in zip(q.units, runs):
+                if run is None:
+                    continue
+                for p in range(a + run[0], a + run[1]):
+                    lst = per_cue.setdefault(film.cues[int(film.owner[p])].number, [])
+                    if unit not in lst:
+                        lst.append(unit)
+            alignment = tuple((c.number, tuple(per_cue.get(c.number, ()))) for c in cues)
+        out.append(
+            Candidate(
+                cues=cues,
+                score=round(s - 0.5 * background, 4),
+                similarity=round(s, 4),
+                text=film.span_text(a, k),
+                alignment=alignment,
+            )
+        )
+    return out, background
+
+
+def _use_lexical(lexical: bool | None, texts: Sequence[str], film: Film) -> bool:
+    if lexical is not None:
+        return lexical
+    return script_of(" ".join(texts)) == film.lang
+
+
+def _as_film(cues_or_film, encoder, max_cues, max_gap_s, query_texts: Sequence[str]) -> Film:
+    if isinstance(cues_or_film, Film):
+        return cues_or_film
+    cues = _cues_for_query(list(cues_or_film), query_texts)
+    return prepare_film(cues, encoder, max_cues=max_cues, max_gap_s=max_gap_s)
+
+
+def _cues_for_query(cues: list[Cue], query_texts: Sequence[str]) -> list[Cue]:
+    """Bilingual subtitles: match on the half written in the quotes' script.
+
+    When at least a quarter of the cues carry both Chinese and English, the
+    cues are cut down to the quotes' language (:func:`cues_for_language`), so
+    an English review is matched against the English lines (same-language,
+    with lexical matching) and a Chinese one against the Chinese lines.
+    """
+    from .subtitles import cues_for_language, split_bilingual
+
+    if not cues or not query_texts:
+        return cues
+    sample = cues[:: max(1, len(cues) // 400)]
+    both = sum(1 for c in sample if len(split_bilingual(c)) == 2)
+    if both * 4 < len(sample):
+        return cues
+    lang = script_of(" ".join(query_texts))
+    picked = cues_for_language(cues, lang)
+    return picked or cues
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def search(
+    text: str,
+    cues: Sequence[Cue] | Film,
+    encoder,
+    top: int = 5,
+    *,
+    max_cues: int = DEFAULT_MAX_CUES,
+    max_gap_s: float = DEFAULT_MAX_GAP_S,
+    lexical: bool | None = None,
+) -> list[Candidate]:
+    """The *top* places in the film that best say *text*, best first, never overlapping.
+
+    Each hit's ``score`` is comparable with :data:`DEFAULT_THRESHOLD`; *cues*
+    may be a prepared :class:`Film`.
+    """
+    if not text or not text.strip():
+        raise SubalignError("nothing to search for: the text is empty")
+    if top < 1:
+        raise SubalignError(f"--top must be at least 1, got {top}")
+    film = _as_film(cues, encoder, max_cues, max_gap_s, [text])
+    query = _make_query(" ".join(text.split()))
+    hits, _ = _rank(film, [query], _use_lexical(lexical, [text], film), top)[0]
+    return hits
+
+
+def find_quotes(
+    quotes: Sequence[Quote | str],
+    cues: Sequence[Cue] | Film,
+    encoder,
+    *,
+    max_cues: int = DEFAULT_MAX_CUES,
+    max_gap_s: float = DEFAULT_MAX_GAP_S,
+    threshold: float | None = None,
+    lexical: bool | None = None,
+    runner_ups: int = 3,
+) -> list[QuoteMatch]:
+    """Find every quote in the subtitles, in the order given (see the module doc).
+
+    *quotes* are :class:`~subalign.types.Quote` (from :func:`extract_quotes`)
+    or plain strings. ``lexical`` forces the same-language blend on or off
+    (default: on when quotes and subtitles are in the same script).
+    """
+    if threshold is None:
+        threshold = DEFAULT_THRESHOLD
+    texts = [quote_for_matching(q) if isinstance(q, Quote) else " ".join(str(q).split()) for q in quotes]
+    if not quotes:
+        return []
+    film = _as_film(cues, encoder, max_cues, max_gap_s, texts)
+    use_lex = _use_lexical(lexical, texts, film)
+    queries = [_make_query(t or (q.text if isinstance(q, Quote) else str(q))) for q, t in zip(quotes, texts)]
+    ranked = _rank(film, queries, use_lex, 1 + runner_ups)
+    out: list[QuoteMatch] = []
+    for q, text, (hits, background) in zip(quotes, texts, ranked):
+        best = hits[0] if hits else None
+        status = "found" if best is not None and best.score >= threshold else "not_found"
+        out.append(
+            QuoteMatch(
+                text=text,
+                status=status,
+                best=best,
+                runner_up=hits[1:],
+                background=round(background, 4),
+                quote=q if isinstance(q, Quote) else None,
+            )
+        )
+    return out
+
+
+def summary(matches: Sequence[QuoteMatch]) -> str:
+    found = sum(m.found for m in matches)
+    return f"{len(matches)} quotes: {found} found, {len(matches) - found} not found"
+
+
+# ----------------------------------------------------------------------------- writers
+
+_BREAKS = re.compile(r"[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+class _TsvDialect(csv.excel_tab):
+    lineterminator = "\n"
+
+
+def _flat(text: str) -> str:
+    return _BREAKS.sub(" ", text).strip()
+
+
+def _numbers(cues: Sequence[Cue]) -> str:
+    return ",".join(str(c.number) for c in cues)
+
+
+TSV_COLUMNS = ["quote", "anchor", "status", "cues", "start", "end", "score", "subtitle_text"]
+
+
+def to_tsv(matches: Sequence[QuoteMatch]) -> str:
+    """Header ``quote anchor status cues start end score subtitle_text``, one row per quote.
+
+    ``cues`` are cue numbers as written in the file; times ``HH:MM:SS,mmm``;
+    for ``not_found`` rows cues, times and text are empty and ``score`` is
+    the best (insufficient) score.
+    """
+    buf = io.StringIO()
+    w = csv.writer(buf, dialect=_TsvDialect)
+    w.writerow(TSV_COLUMNS)
+    for m in matches:
+        anchor = m.anchor.id if m.anchor else ""
+        score = f"{m.best.score:.3f}" if m.best else ""
+        if m.found:
+            b = m.best
+            w.writerow([_flat(m.wording), anchor, m.status, _numbers(b.cues), format_timestamp(b.start_ms),
+                        format_timestamp(b.end_ms), score, _flat(b.subtitle_text)])
+        else:
+            w.writerow([_flat(m.wording), anchor, m.status, "", "", "", score, ""])
+    return buf.getvalue()
+
+
+def _cue_dict(c: Cue) -> dict[str, Any]:
+    return {"number": c.number, "start": format_timestamp(c.start_ms), "end": format_timestamp(c.end_ms),
+            "start_ms": c.start_ms, "end_ms": c.end_ms, "text": c.text}
+
+
+def _candidate_dict(c: Candidate) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "cues": c.numbers,
+        "start": format_timestamp(c.start_ms),
+        "end": format_timestamp(c.end_ms),
+        "score": c.score,
+        "similarity": c.similarity,
+        "matched_text": c.text,
+        "subtitle_text": c.subtitle_text,
+    }
+    if c.alignment:
+        d["alignment"] = [{"cue": n, "quote_sentences": list(units)} for n, units in c.alignment]
+    return d
+
+
+def _anchor_dict(a: Anchor | None) -> dict[str, Any] | None:
+    if a is None:
+        return None
+    return {"id": a.id, "paragraph": a.paragraph, "sentence": a.sentence, "start": a.start, "end": a.end}
+
+
+def to_json(matches: Sequence[QuoteMatch], *, info: dict[str, Any] | None = None) -> str:
+    """Everything in the TSV plus cue details, the best place of not-found quotes,
+    runner-up candidates, the background, and the review sentence around the quote."""
+    rows = []
+    for i, m in enumerate(matches):
+        row: dict[str, Any] = {
+            "index": m.quote.index if m.quote is not None else i,
+            "quote": m.wording,
+            "matched_as": m.text,
+            "anchor": _anchor_dict(m.anchor),
+            "context": m.quote.context if m.quote is not None else None,
+            "status": m.status,
+            "score": m.best.score if m.best else None,
+            "cues": [_cue_dict(c) for c in m.cues],
+            "start": format_timestamp(m.best.start_ms) if m.found else None,
+            "end": format_timestamp(m.best.end_ms) if m.found else None,
+            "subtitle_text": m.best.subtitle_text if m.found else None,
+            "best": _candidate_dict(m.best) if m.best else None,
+            "background": m.background,
+            "runner_up": [_candidate_dict(c) for c in m.runner_up],
+        }
+        rows.append(row)
+    found = sum(m.found for m in matches)
+    obj = {**(info or {}), "summary": {"quotes": len(matches), "found": found, "not_found": len(matches) - found},
+           "quotes": rows}
+    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
+_ASS_OVERRIDE = re.compile(r"\{\\[^{}]*\}")
+
+
+def to_srt(
+    matches: Sequence[QuoteMatch],
+    all_cues: Sequence[Cue],
+    *,
+    context: int = 0,
+    srt_name: str | None = None,
+) -> tuple[str, str]:
+    """``(srt, sidecar_json)``: the quoted clips only, in film order, with original timings.
+
+    Every matched cue shows its subtitle text with the review's wording under
+    it (for a quote of several sentences, the sentences aligned to that cue);
+    ``context`` neighbouring cues on each side are included as they are.
+    Cues are renumbered 1..n; the sidecar maps each output cue to its source
+    cue number and to the anchor(s) of the quote(s) it belongs to.
+    """
+    from .subtitles import write_srt
+
+    if context < 0:
+        raise SubalignError(f"--context must not be negative, got {context}")
+    cues = list(all_cues)
+    pos_of = {(c.number, c.start_ms, c.end_ms): i for i, c in enumerate(cues)}
+    entries: dict[int, dict[str, Any]] = {}  # position in all_cues -> what to show
+    for qi, m in enumerate(matches):
+        if not m.found:
+            continue
+        positions = []
+        for c in m.cues:
+            p = pos_of.get((c.number, c.start_ms, c.end_ms))
+            if p is None:
+                raise ValueError(f"cue {c.number} is not in the subtitles given to to_srt")
+            positions.append(p)
+        per_cue = dict(m.best.alignment)
+        for c, p in zip(m.cues, positions):
+            e = entries.setdefault(p, {"quotes": [], "lines": [], "role": "quote"})
+            e["role"] = "quote"
+            e["quotes"].append(qi)
+            units = per_cue.get(c.number)
+            line = " ".join(units) if units else m.wording
+            e["lines"].append(f"“{line}”")
+        lo, hi = min(positions), max(positions)
+        for p in list(range(max(0, lo - context), lo)) + list(range(hi + 1, min(len(cues), hi + 1 + context))):
+            e = entries.setdefault(p, {"quotes": [], "lines": [], "role": "context"})
+            if qi not in e["quotes"]:
+                e["quotes"].append(qi)
+    out_cues: list[Cue] = []
+    sidecar: list[dict[str, Any]] = []
+    for n, p in enumerate(sorted(entries, key=lambda p: (cues[p].start_ms, p)), 1):
+        c, e = cues[p], entries[p]
+        body = _ASS_OVERRIDE.sub("", c.text).strip() or c.plain
+        lines = list(dict.fromkeys(e["lines"]))
+        text = "\n".join([body, *lines])
+        out_cues.append(Cue(n, n - 1, c.start_ms, c.end_ms, text, c.plain))
+        sidecar.append(
+            {
+                "cue": n,
+                "source_cue": c.number,
+                "start": format_timestamp(c.start_ms),
+                "end": format_timestamp(c.end_ms),
+                "role": e["role"],
+                "anchors": [
+                    {
+                        "quote_index": matches[qi].quote.index if matches[qi].quote is not None else qi,
+                        "anchor": matches[qi].anchor.id if matches[qi].anchor else None,
+                        "start": matches[qi].anchor.start if matches[qi].anchor else None,
+                        "end": matches[qi].anchor.end if matches[qi].anchor else None,
+                        "quote": matches[qi].wording,
+                    }
+                    for qi in e["quotes"]
+                ],
+            }
+        )
+    srt_text = write_srt(out_cues, renumber=True) if out_cues else ""
+    side = {"srt": srt_name, "cues": sidecar}
+    return srt_text, json.dumps(side, ensure_ascii=False, indent=2) + "\n"
