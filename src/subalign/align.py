@@ -45,9 +45,14 @@ def align_windows(src: Windows, tgt: Windows, options: AlignOptions) -> list[Lin
     types = options.bead_types()
     if n == 0 or m == 0:
         return [Link((i,), ()) for i in range(n)] + [Link((), (j,)) for j in range(m)]
-    path = coarse_path(src.emb[1], tgt.emb[1], src.lens, tgt.lens)
-    lo, hi = band_around(path, n, m, options.band_width)
-    beads = band_dp(n, m, lo, hi, types, BeadScorer(src, tgt, options.score))
+    from threadpoolctl import threadpool_limits
+
+    # The DP multiplies many tiny matrices: extra BLAS threads only add hand-off
+    # cost (several times slower on 2 cores), so run it single-threaded.
+    with threadpool_limits(limits=1, user_api="blas"):
+        path = coarse_path(src.emb[1], tgt.emb[1], src.lens, tgt.lens)
+        lo, hi = band_around(path, n, m, options.band_width)
+        beads = band_dp(n, m, lo, hi, types, BeadScorer(src, tgt, options.score))
     links = []
     for i0, i1, j0, j1 in beads:
         sim = 0.0

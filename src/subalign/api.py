@@ -37,6 +37,7 @@ def align(
     max_align: int = 5,
     options: AlignOptions | None = None,
     cache: bool = True,
+    allow_download: bool = False,
 ) -> Alignment:
     """Align two texts (strings or :class:`Document`) sentence by sentence.
 
@@ -48,7 +49,7 @@ def align(
     options.bead_types()  # validate before any expensive work
     s = _as_document(src, src_lang, presplit)
     t = _as_document(tgt, tgt_lang, presplit)
-    enc = encoder if encoder is not None else get_encoder(model, cache=cache)
+    enc = encoder if encoder is not None else get_encoder(model, cache=cache, allow_download=allow_download)
     return align_documents(s, t, enc, options)
 
 

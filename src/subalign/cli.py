@@ -76,12 +76,16 @@ def align(
     src_encoding: Optional[str] = typer.Option(None, "--src-encoding", help="Encoding of the source file."),
     tgt_encoding: Optional[str] = typer.Option(None, "--tgt-encoding", help="Encoding of the target file."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+    allow_download: bool = typer.Option(False, "--allow-download", help="Let a hub model be downloaded if it is not cached."),
 ) -> None:
     """Align two texts sentence by sentence (ladder, TSV, JSON or TMX)."""
     from subalign.api import align_files
     from subalign.formats import FORMATS
+    from subalign.textio import check_output
 
     form = _pick_format(fmt, out)
+    if out is not None:
+        check_output(out, [src, tgt])
     alignment = align_files(
         src,
         tgt,
@@ -94,6 +98,7 @@ def align(
         model=model,
         max_align=max_align,
         cache=not no_cache,
+        allow_download=allow_download,
     )
     _emit(FORMATS[form](alignment), out, [src, tgt])
     kinds: dict[str, int] = {}
@@ -151,6 +156,143 @@ def models_build(
 
     path = build_model(name, str(dest or Path("models") / name))
     typer.echo(f"subalign: built {name} in {path}", err=True)
+
+
+class QuotesFormat(str, Enum):
+    tsv = "tsv"
+    json = "json"
+    srt = "srt"
+
+
+_QUOTES_EXTENSIONS = {".tsv": "tsv", ".json": "json", ".srt": "srt"}
+
+
+def _match_options(max_cues: int, max_gap: float, context: int = 0) -> None:
+    """Range checks as one-line errors (typer's own range errors print a usage block)."""
+    from subalign.types import SubalignError
+
+    if max_cues < 1:
+        raise SubalignError(f"--max-cues must be at least 1, got {max_cues}")
+    if not max_gap >= 0:
+        raise SubalignError(f"--max-gap must be a non-negative number of seconds, got {max_gap}")
+    if context < 0:
+        raise SubalignError(f"--context must not be negative, got {context}")
+
+
+@app.command()
+def quotes(
+    review: Path = typer.Argument(..., help="The review (text file) whose quotations are looked for."),
+    subs: Path = typer.Argument(..., help="The film's subtitles (SRT, WebVTT, ASS/SSA; Chinese, English or both)."),
+    out: Optional[Path] = typer.Option(None, "-o", "--out", help="Output file (default: stdout; required for srt)."),
+    fmt: Optional[QuotesFormat] = typer.Option(None, "--format", "-f", help="tsv, json or srt (default: from -o's extension, else tsv)."),
+    model: str = typer.Option("use-m3", "--model", "-m", help="use-m3, e5-small, a+b ensemble, a model folder or a cached hub name."),
+    context: int = typer.Option(0, "--context", help="srt: also include N neighbouring cues on each side of a quote."),
+    max_cues: int = typer.Option(4, "--max-cues", help="Largest match, in consecutive cues."),
+    max_gap: float = typer.Option(5.0, "--max-gap", help="No match spans a pause longer than this (seconds)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="Minimum score for 'found' (default: calibrated for the model)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Override the review's language detection (e.g. en, zh)."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of the review (default: detected)."),
+    subs_encoding: Optional[str] = typer.Option(None, "--subs-encoding", help="Encoding of the subtitles (default: detected)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+) -> None:
+    """Find where each quotation of a review is spoken in the film (cues, times, wording)."""
+    from subalign.types import SubalignError
+
+    _match_options(max_cues, max_gap, context)
+    form = fmt.value if fmt is not None else _QUOTES_EXTENSIONS.get(out.suffix.lower(), "tsv") if out else "tsv"
+    sidecar: Optional[Path] = None
+    if form == "srt":
+        if out is None:
+            raise SubalignError("--format srt needs -o OUT.srt (a sidecar .json is written next to it)")
+        sidecar = out.with_suffix(".json") if out.suffix.lower() != ".json" else out.with_name(out.name + ".map.json")
+
+    from subalign.documents import load_document
+    from subalign.quotes import extract_quotes
+    from subalign.subtitles import read_subtitles
+
+    doc = load_document(review, lang=lang, encoding=encoding)
+    cues = read_subtitles(subs, encoding=subs_encoding)
+    found_quotes = extract_quotes(doc)
+    if not found_quotes:
+        _warn(f"{review}: no quotations found in the review")
+
+    from subalign import quotefinder as qf
+    from subalign.encoders import load_encoder
+
+    matches = []
+    encoder = None
+    if found_quotes:
+        encoder = load_encoder(model, cache=not no_cache)
+        matches = qf.find_quotes(
+            found_quotes, cues, encoder, max_cues=max_cues, max_gap_s=max_gap,
+            threshold=threshold if threshold is not None else qf.default_threshold(encoder),
+        )
+    if form == "tsv":
+        _emit(qf.to_tsv(matches), out, [review, subs])
+    elif form == "json":
+        info = {
+            "review": str(review),
+            "subtitles": str(subs),
+            "model": model,
+            "threshold": threshold if threshold is not None else (qf.default_threshold(encoder) if encoder else None),
+            "max_cues": max_cues,
+            "max_gap_s": max_gap,
+        }
+        _emit(qf.to_json(matches, info=info), out, [review, subs])
+    else:
+        assert out is not None and sidecar is not None
+        srt_text, side = qf.to_srt(matches, cues, context=context, srt_name=out.name)
+        if not srt_text:
+            _warn("no quotation was found in the subtitles: the SRT file is empty")
+        from subalign.textio import atomic_write
+
+        _emit(srt_text, out, [review, subs])
+        atomic_write(sidecar, side, inputs=[review, subs, out])
+        typer.echo(f"subalign: wrote {sidecar}", err=True)
+    typer.echo(f"subalign: {qf.summary(matches)}", err=True)
+
+
+@app.command()
+def find(
+    text: str = typer.Argument(..., help="The phrase to look for (any language, e.g. a paraphrase from a review)."),
+    subs: Path = typer.Argument(..., help="The film's subtitles (SRT, WebVTT, ASS/SSA)."),
+    top: int = typer.Option(5, "--top", "-n", help="How many places to show."),
+    model: str = typer.Option("use-m3", "--model", "-m", help="use-m3, e5-small, a+b ensemble, a model folder or a cached hub name."),
+    max_cues: int = typer.Option(4, "--max-cues", help="Largest match, in consecutive cues."),
+    max_gap: float = typer.Option(5.0, "--max-gap", help="No match spans a pause longer than this (seconds)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="Score marking a hit as a match (default: calibrated for the model)."),
+    subs_encoding: Optional[str] = typer.Option(None, "--subs-encoding", help="Encoding of the subtitles (default: detected)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+) -> None:
+    """Show the places in the film that best say TEXT, with cue numbers and times."""
+    from subalign.types import SubalignError
+
+    _match_options(max_cues, max_gap)
+    if top < 1:
+        raise SubalignError(f"--top must be at least 1, got {top}")
+    if not text.strip():
+        raise SubalignError("nothing to search for: the text is empty")
+    from subalign import quotefinder as qf
+    from subalign.encoders import load_encoder
+    from subalign.subtitles import format_timestamp, read_subtitles
+
+    cues = read_subtitles(subs, encoding=subs_encoding)
+    encoder = load_encoder(model, cache=not no_cache)
+    limit = threshold if threshold is not None else qf.default_threshold(encoder)
+    hits = qf.search(text, cues, encoder, top=top, max_cues=max_cues, max_gap_s=max_gap)
+    lines = []
+    for rank, h in enumerate(hits, 1):
+        mark = "match" if h.score >= limit else "weak"
+        numbers = ",".join(map(str, h.numbers))
+        flat = " / ".join(" ".join(c.plain.split()) for c in h.cues)
+        lines.append(
+            f"{rank}\t{h.score:.3f}\t{mark}\t{numbers}\t"
+            f"{format_timestamp(h.start_ms)} --> {format_timestamp(h.end_ms)}\t{flat}\n"
+        )
+    sys.stdout.write("".join(lines))
+    sys.stdout.flush()
+    good = sum(h.score >= limit for h in hits)
+    typer.echo(f"subalign: {good} of {len(hits)} hits above the threshold {limit:.2f}", err=True)
 
 
 def main(argv: Optional[list[str]] = None) -> None:

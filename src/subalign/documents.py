@@ -60,6 +60,6 @@ def check_language_pair(src: Document, tgt: Document) -> str | None:
     if src.script and tgt.script and src.script != tgt.script:
         scripts = f" (scripts {src.script} and {tgt.script})"
     return (
-        f"warning: {src.path or 'source'} and {tgt.path or 'target'} both look like "
+        f"{src.path or 'source'} and {tgt.path or 'target'} both look like "
         f"{lang}{scripts}; expected texts in two languages (set the languages explicitly if detection is wrong)"
     )

