@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -107,8 +108,9 @@ def run_quality(model: str, film_path: Path = SAMPLES / "film.zh.srt") -> tuple[
 _HAN_SWAPS = "的了是在有我他她你们这那就也都要会能说去来看想做还把被给对到和与很太更最又再才已"
 
 
-def synthetic_film(n_cues: int = 2050, seed: int = 7) -> str:
-    """SRT text of a long film: the sample film in the middle of unique distractor cues."""
+def synthetic_film(n_cues: int = 2050, seed: int = 7) -> tuple[str, int]:
+    """SRT text of a long film (the sample film in the middle of unique distractor
+    cues) and the offset to add to a sample cue number to get its number there."""
     from subalign.quotefinder import split_phrases
     from subalign.subtitles import format_timestamp, read_subtitles
 
@@ -160,9 +162,10 @@ def synthetic_film(n_cues: int = 2050, seed: int = 7) -> str:
         dur = 1_500 + 180 * sum(len(x) for x in lines)
         out.append((t, t + dur, "\n".join(lines)))
         t += dur + rng.choice((400, 600, 900, 1_500, 2_500, 7_000))
-    return "".join(
+    text = "".join(
         f"{n}\n{format_timestamp(s)} --> {format_timestamp(e)}\n{text}\n\n" for n, (s, e, text) in enumerate(out, 1)
     )
+    return text, before
 
 
 def synthetic_quotes(n: int = 200) -> list[str]:
@@ -202,21 +205,21 @@ t2 = time.perf_counter()
 matches = find_quotes(quotes, film, enc)
 t3 = time.perf_counter()
 found = sum(m.found for m in matches)
-gold = {q: i for i, q in enumerate(quotes[:15])}
 print(json.dumps({"load": t1 - t0, "film": t2 - t1, "match": t3 - t2, "total": t3 - t0,
                   "found": found, "cues": len(cues), "phrases": len(film.phrases), "quotes": len(quotes),
-                  "sample": [[m.status, [c.number for c in m.cues]] for m in matches[:15]]}))
+                  "sample": [[m.status, [c.number for c in m.cues], m.score] for m in matches[:15]]}))
 """
 
 
 def run_speed(model: str, runs: int, work: Path) -> dict:
     film = work / "synthetic.zh.srt"
-    film.write_text(synthetic_film(), encoding="utf-8")
+    film_text, offset = synthetic_film()
+    film.write_text(film_text, encoding="utf-8")
     qpath = work / "quotes.json"
     qpath.write_text(json.dumps(synthetic_quotes(), ensure_ascii=False), encoding="utf-8")
     review = work / "review.txt"
     review.write_text("\n\n".join(f"He said: “{q}”" for q in synthetic_quotes()) + "\n", encoding="utf-8")
-    results: dict[str, list] = {"cold": [], "warm": [], "cli_cold": [], "cli_warm": []}
+    results: dict[str, Any] = {"cold": [], "warm": [], "cli_cold": [], "cli_warm": [], "offset": offset}
     for r in range(runs):
         cache = work / f"cache-{r}"
         env = dict(os.environ, SUBALIGN_CACHE_DIR=str(cache))
@@ -270,13 +273,21 @@ def main() -> None:
             res = run_speed(args.model, args.runs, Path(tmp))
         print(f"\n## speed ({args.model}, synthetic film, 200 quotes)")
         for kind, rows in res.items():
+            if kind == "offset":
+                continue
             for r in rows:
                 print(f"  {kind:<9} " + "  ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}"
                                                  for k, v in r.items() if k != "sample"))
         sample = res["cold"][0]["sample"]
         gold = read_gold()
-        pred = {g["quote"]: frozenset(s[1]) for g, s in zip(gold, sample)}
-        print("  sample quotes inside the synthetic film:", json.dumps(score_matches(gold, pred)))
+        off = res["offset"]
+        pred = {g["quote"]: frozenset(n - off for n in s[1]) for g, s in zip(gold, sample)}
+        print("  the 15 sample quotes inside the synthetic film (cue numbers shifted back):")
+        for g, (status, numbers, score) in zip(gold, sample):
+            print(f"    {status:<9} {score:.3f}  cues={','.join(str(n - off) for n in numbers) or '-':<7} "
+                  f"gold={g['cues'] or '-':<7} {g['quote']}")
+        print("  " + json.dumps(score_matches(gold, pred)))
+        print(f"  the other 185 quotes (review sentences, no gold): {res['cold'][0]['found'] - len([s for s in sample if s[0] == 'found'])} found")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ class AlignOptions:
     # up to this many sentences are encoded as real concatenations; longer
     # ones (rare 1-3, 1-4 beads) use the mean of their sentences.
     exact_window: int = 2
-    band_width: int = 10
+    band_width: int = 6
     score: ScoreParams = field(default_factory=ScoreParams)
 
     def bead_types(self) -> list[tuple[int, int]]:

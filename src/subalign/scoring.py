@@ -78,10 +78,15 @@ class BeadScorer:
         if self.p.margin:
             # Mean cosine with the other side's sentences just outside each
             # window (indices into the zero-padded arrays).
-            nb_t = self._neighbour_mean(self.pad_t[js - b] @ sv, self.pad_t[js + 1] @ sv, js - b == 0, js == self.tgt.n)
-            first, last = np.full(len(js), i - a == 0), np.full(len(js), i == self.src.n)
-            nb_s = self._neighbour_mean(self.pad_s[i - a] @ tv.T, self.pad_s[i + 1] @ tv.T, first, last)
-            sim = sim - (nb_t + nb_s) / 2
+            t_before, t_after = self.pad_t[js - b] @ sv, self.pad_t[js + 1] @ sv
+            s_before, s_after = self.pad_s[i - a] @ tv.T, self.pad_s[i + 1] @ tv.T
+            if i - a > 0 and i < self.src.n and js[0] - b > 0 and js[-1] < self.tgt.n:
+                sim = sim - (t_before + t_after + s_before + s_after) / 4  # away from the edges
+            else:
+                nb_t = self._neighbour_mean(t_before, t_after, js - b == 0, js == self.tgt.n)
+                first, last = np.full(len(js), i - a == 0), np.full(len(js), i == self.src.n)
+                nb_s = self._neighbour_mean(s_before, s_after, first, last)
+                sim = sim - (nb_t + nb_s) / 2
         ls = self.cs[i] - self.cs[i - a]
         lt = self.ct[js] - self.ct[js - b]
         if self.p.length_weight:
