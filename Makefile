@@ -17,9 +17,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	mkdir -p $(OUT)
-	$(BIN)/subalign align samples/review.en.txt samples/review.zh.txt -o $(OUT)/review.tmx
-	$(BIN)/subalign align samples/review.en.txt samples/review.zh.txt -o $(OUT)/review.tsv
-	$(BIN)/subalign align samples/review.en.txt samples/review.zh.txt -o $(OUT)/review.align
+	$(BIN)/subalign align samples/review.en.txt samples/review.zh.txt \
+		-o $(OUT)/review.tmx -o $(OUT)/review.tsv -o $(OUT)/review.json -o $(OUT)/review.align
 	$(BIN)/subalign eval samples/review.gold.align $(OUT)/review.align
 	@echo "demo outputs are in $(OUT)/"
 

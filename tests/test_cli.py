@@ -486,3 +486,20 @@ def test_same_language_warning_has_a_single_prefix(capsys, tmp_path):
     assert code == 0, err
     warning = next(line for line in err.splitlines() if line.startswith("subalign: warning:"))
     assert not warning.startswith("subalign: warning: warning:"), warning
+
+
+def test_align_writes_several_formats_from_one_run(capsys, tmp_path):
+    outs = [tmp_path / name for name in ("a.tmx", "a.tsv", "a.json", "a.align")]
+    code, stdout, err = run(capsys, "align", EN_FILE, ZH_FILE, *[x for o in outs for x in ("-o", o)])
+    assert code == 0, err
+    assert stdout == ""
+    ladder = parse_ladder(outs[3].read_text(encoding="utf-8"))
+    records = json.loads(outs[2].read_text(encoding="utf-8"))["links"]
+    assert [(list(l.src), list(l.tgt)) for l in ladder] == [(r["src"], r["tgt"]) for r in records]
+    assert ET.parse(outs[0]).getroot().get("version") == "1.4"
+    assert outs[1].read_text(encoding="utf-8").startswith("src\ttgt\tscore")
+
+
+def test_align_rejects_format_with_several_outputs(capsys, tmp_path):
+    code, _, err = run(capsys, "align", EN_FILE, ZH_FILE, "-o", tmp_path / "a.tsv", "-o", tmp_path / "b.tsv", "--format", "tsv")
+    assert "--format applies to one output" in assert_one_error_line(code, err)

