@@ -23,7 +23,6 @@ import argparse
 import csv
 import json
 import os
-import platform
 import random
 import re
 import subprocess
@@ -32,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from machine import machine  # benchmarks/machine.py, beside this script
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -236,19 +237,6 @@ def run_speed(model: str, runs: int, work: Path) -> dict:
                            env=env2, capture_output=True, text=True, check=True)
             results[kind].append({"total": time.perf_counter() - t})
     return results
-
-
-def machine() -> str:
-    cpu = platform.processor() or ""
-    try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{cpu}, {cores} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from subalign.cli import main
+from cli_helpers import run
 from subalign.evaluate import score_links
 from subalign.formats import parse_ladder
 from subalign.types import Link
@@ -46,17 +46,6 @@ def _isolated(cache_dir, monkeypatch):
     monkeypatch.setenv("SUBALIGN_CACHE_DIR", str(cache_dir))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.delenv("SUBALIGN_DEBUG", raising=False)
-
-
-def run(capsys, *args) -> tuple[int, str, str]:
-    """Run ``subalign ARGS`` in-process; returns (exit code, stdout, stderr)."""
-    code = 0
-    try:
-        main([str(a) for a in args])
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def subprocess_env(cache_dir: Path) -> dict[str, str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from subalign.cli import main
+from cli_helpers import run
 from subalign.documents import document_from_text, load_document
 from subalign.quotefinder import (
     DEFAULT_THRESHOLD,
@@ -133,16 +133,6 @@ def files(tmp_path):
     subs = tmp_path / "film.zh.srt"
     subs.write_text(srt_text("zh"), encoding="utf-8")
     return review, subs
-
-
-def run(capsys, *args) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main([str(a) for a in args])
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def by_wording(matches) -> dict:

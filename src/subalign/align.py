@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-import numpy as np
 
 from subalign.band import coarse_path
 from subalign.dp import band_around, band_dp

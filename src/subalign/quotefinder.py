@@ -129,7 +129,7 @@ LEXICAL_WEIGHT = 0.5
 #: "fellow workers").  0.29 is the middle of that gap.  The score is a margin
 #: (similarity minus half the background), so the same number holds for a
 #: longer film: on a synthetic 2,050-cue film built around the sample film
-#: the sample quotes' scores move by -0.02..-0.07, all but "Sign here" (0.286)
+#: the found quotes' scores drop by 0.01-0.16, all but "Sign here" (0.286)
 #: stay found and no unsaid one reaches 0.29 (benchmarks/RESULTS-quotes.md).
 DEFAULT_THRESHOLD = 0.29
 #: The same decision for other builtin models, calibrated the same way: with
@@ -587,7 +587,6 @@ def _rank(film: Film, queries: list[_Query], lexical: bool, top: int) -> list[tu
 
 def _pick(film: Film, q: _Query, scores: list[np.ndarray], unit_sims, top: int) -> tuple[list[Candidate], float]:
     """Greedy non-overlapping best windows; the background is the mean of the BACKGROUND_K after the first."""
-    n = len(film.phrases)
     flat = np.concatenate(scores)
     lengths = np.concatenate([np.full(len(s), k, dtype=np.int64) for k, s in enumerate(scores, 1)])
     starts = np.concatenate([np.arange(len(s), dtype=np.int64) for s in scores])
@@ -728,14 +727,17 @@ def find_quotes(
 
     *quotes* are :class:`~subalign.types.Quote` (from :func:`extract_quotes`)
     or plain strings. ``lexical`` forces the same-language blend on or off
-    (default: on when quotes and subtitles are in the same script).
+    (default: on when quotes and subtitles are in the same script).  *cues*
+    may be a prepared :class:`Film` (then its own encoder, ``max_cues`` and
+    ``max_gap_s`` apply, and bilingual cues are not split by language).
+    ``threshold`` defaults to :func:`default_threshold` of the encoder.
     """
-    if threshold is None:
-        threshold = default_threshold(encoder)
     texts = [quote_for_matching(q) if isinstance(q, Quote) else " ".join(str(q).split()) for q in quotes]
     if not quotes:
         return []
     film = _as_film(cues, encoder, max_cues, max_gap_s, texts)
+    if threshold is None:
+        threshold = default_threshold(film.encoder)
     use_lex = _use_lexical(lexical, texts, film)
     queries = [_make_query(t or (q.text if isinstance(q, Quote) else str(q))) for q, t in zip(quotes, texts)]
     ranked = _rank(film, queries, use_lex, 1 + runner_ups)
