@@ -20,6 +20,8 @@ demo: $(STAMP)
 	$(BIN)/subalign align samples/review.en.txt samples/review.zh.txt \
 		-o $(OUT)/review.tmx -o $(OUT)/review.tsv -o $(OUT)/review.json -o $(OUT)/review.align
 	$(BIN)/subalign eval samples/review.gold.align $(OUT)/review.align
+	$(BIN)/subalign quotes samples/review.en.txt samples/film.zh.srt -o $(OUT)/quotes.tsv
+	$(BIN)/subalign quotes samples/review.en.txt samples/film.zh.srt -o $(OUT)/quotes.srt --context 1
 	@echo "demo outputs are in $(OUT)/"
 
 test: $(STAMP)
@@ -27,6 +29,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/mac_dev.py
+	$(BIN)/python benchmarks/quotes_bench.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache

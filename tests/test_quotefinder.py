@@ -23,17 +23,14 @@ from cli_helpers import run
 from subalign.documents import document_from_text, load_document
 from subalign.quotefinder import (
     DEFAULT_THRESHOLD,
-    TSV_COLUMNS,
     default_threshold,
     find_quotes,
     prepare_film,
     search,
     split_phrases,
     split_units,
-    to_json,
-    to_srt,
-    to_tsv,
 )
+from subalign.quote_formats import TSV_COLUMNS, to_json, to_srt, to_tsv
 from subalign.quotes import extract_quotes
 from subalign.subtitles import parse_subtitles, read_subtitles
 from subalign.types import SubalignError

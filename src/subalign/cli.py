@@ -223,6 +223,7 @@ def quotes(
     if not found_quotes:
         _warn(f"{review}: no quotations found in the review")
 
+    from subalign import quote_formats as qfmt
     from subalign import quotefinder as qf
     from subalign.encoders import load_encoder
 
@@ -235,7 +236,7 @@ def quotes(
             threshold=threshold if threshold is not None else qf.default_threshold(encoder),
         )
     if form == "tsv":
-        _emit(qf.to_tsv(matches), out, [review, subs])
+        _emit(qfmt.to_tsv(matches), out, [review, subs])
     elif form == "json":
         info = {
             "review": str(review),
@@ -245,10 +246,10 @@ def quotes(
             "max_cues": max_cues,
             "max_gap_s": max_gap,
         }
-        _emit(qf.to_json(matches, info=info), out, [review, subs])
+        _emit(qfmt.to_json(matches, info=info), out, [review, subs])
     else:
         assert out is not None and sidecar is not None
-        srt_text, side = qf.to_srt(matches, cues, context=context, srt_name=out.name)
+        srt_text, side = qfmt.to_srt(matches, cues, context=context, srt_name=out.name)
         if not srt_text:
             _warn("no quotation was found in the subtitles: the SRT file is empty")
         from subalign.textio import atomic_write

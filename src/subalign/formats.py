@@ -110,11 +110,11 @@ def parse_ladder(text: str, path: str | os.PathLike[str] | None = None) -> list[
 _BREAKS_RE = re.compile(r"[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
 
 
-class _TsvDialect(csv.excel_tab):
+class TsvDialect(csv.excel_tab):
     lineterminator = "\n"  # plain Unix TSV; csv readers accept it as well as \r\n
 
 
-def _flat(text: str) -> str:
+def flat(text: str) -> str:
     return _BREAKS_RE.sub(" ", text)
 
 
@@ -130,13 +130,13 @@ def to_tsv(alignment: Alignment) -> str:
     round-trips every field.
     """
     buf = io.StringIO()
-    writer = csv.writer(buf, dialect=_TsvDialect)
+    writer = csv.writer(buf, dialect=TsvDialect)
     writer.writerow(["src", "tgt", "score", "src_anchor", "tgt_anchor"])
     for link in alignment.links:
         writer.writerow(
             [
-                _flat(alignment.src_text(link)),
-                _flat(alignment.tgt_text(link)),
+                flat(alignment.src_text(link)),
+                flat(alignment.tgt_text(link)),
                 f"{link.score:.3f}",
                 _anchor_ids(alignment.src, link.src),
                 _anchor_ids(alignment.tgt, link.tgt),
@@ -158,7 +158,7 @@ def _doc_info(doc: Document) -> dict[str, Any]:
     }
 
 
-def _anchor_dict(anchor: Anchor) -> dict[str, Any]:
+def anchor_dict(anchor: Anchor) -> dict[str, Any]:
     return {
         "id": anchor.id,
         "paragraph": anchor.paragraph,
@@ -193,8 +193,8 @@ def to_json(alignment: Alignment) -> str:
             "score": _json_score(link.score),
             "src_text": alignment.src_text(link),
             "tgt_text": alignment.tgt_text(link),
-            "src_anchors": [_anchor_dict(src.sentences[i].anchor) for i in link.src],
-            "tgt_anchors": [_anchor_dict(tgt.sentences[i].anchor) for i in link.tgt],
+            "src_anchors": [anchor_dict(src.sentences[i].anchor) for i in link.src],
+            "tgt_anchors": [anchor_dict(tgt.sentences[i].anchor) for i in link.tgt],
         }
         for link in alignment.links
     ]
