@@ -212,6 +212,11 @@ def quotes(
         if out is None:
             raise SubalignError("--format srt needs -o OUT.srt (a sidecar .json is written next to it)")
         sidecar = out.with_suffix(".json") if out.suffix.lower() != ".json" else out.with_name(out.name + ".map.json")
+    from subalign.textio import check_output
+
+    for target in (out, sidecar):
+        if target is not None:
+            check_output(target, [review, subs])
 
     from subalign.documents import load_document
     from subalign.quotes import extract_quotes
