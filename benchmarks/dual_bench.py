@@ -126,7 +126,7 @@ def quality() -> list[str]:
             )
         import dataclasses
 
-        def unshift(c):
+        def unshift(c, g_off=g_off, g_drift=g_drift):
             return dataclasses.replace(
                 c, start_ms=int((c.start_ms - g_off * 1000) / (1 + g_drift)), end_ms=int((c.end_ms - g_off * 1000) / (1 + g_drift))
             )

@@ -14,7 +14,6 @@ Run ``python samples/dual/build.py`` to rewrite the three files.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from pathlib import Path
 
 OFFSET = 2.35  # seconds

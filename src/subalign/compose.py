@@ -17,6 +17,7 @@ subalign pins exactly; :func:`supported` guards against another layout.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from itertools import chain
 
 import numpy as np
@@ -54,7 +55,7 @@ class UsePooler:
         ids = [b.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
         lens = np.array([len(x) for x in ids], dtype=np.int64)
         first = 0
-        with b._threadpool(limits=b.threads, user_api="blas") if getattr(b, "_threadpool", None) else _null():
+        with b._threadpool(limits=b.threads, user_api="blas") if getattr(b, "_threadpool", None) else nullcontext():
             while first < len(ids):
                 last, n = first, 0
                 while last < len(ids) and (last == first or n + lens[last] <= _TOKEN_BUDGET):
@@ -139,10 +140,3 @@ class UsePooler:
             out.append(self.head(sums.astype(np.float32), cc[k:] - cc[:-k] + 2.0))
         return out
 
-
-class _null:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False

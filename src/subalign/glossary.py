@@ -354,6 +354,10 @@ def build_glossary(alignment: Alignment, encoder=None, options: GlossaryOptions 
             if ("title" in E.sources[e]) and ("title" in Z.sources[z]):
                 score += 0.15
                 ev.append("both titles")
+            agree = _type_agreement(E.types[e], Z, z) if name else ""
+            if agree:
+                score += 0.1
+                ev.append(agree)
             if ("quote" in E.sources[e]) and ("quote" in Z.sources[z]):
                 score += 0.1
                 ev.append("both quoted")
@@ -410,6 +414,23 @@ def build_glossary(alignment: Alignment, encoder=None, options: GlossaryOptions 
     return entries
 
 
+_ZH_ORG_SUFFIXES = ("中心", "工会", "组织", "公司", "协会", "委员会", "鞋业", "集团", "联合会", "基金会",
+                    "研究所", "大学", "学院", "银行", "厂", "局", "部", "党", "网", "社", "会")
+_ZH_PLACE_SUFFIXES = ("省", "市", "县", "镇", "区", "街", "村", "河", "山", "湖", "岛", "州")
+
+
+def _type_agreement(en_types: Counter, Z: _Side, z: str) -> str:
+    """Evidence that the Chinese span is the same kind of name: jieba's tag, a telling suffix, quotes."""
+    srcs = Z.sources[z]
+    if en_types.get("org") and ("jieba:nt" in srcs or z.endswith(_ZH_ORG_SUFFIXES) or "quote" in srcs):
+        return "type=org"
+    if en_types.get("place") and ("jieba:ns" in srcs or z.endswith(_ZH_PLACE_SUFFIXES)):
+        return "type=place"
+    if en_types.get("person") and ("jieba:nr" in srcs or "dot-name" in srcs):
+        return "type=person"
+    return ""
+
+
 _UNIT_SOURCES = ("quote", "title", "translit", "dot-name", "jieba:nt", "jieba:ns", "jieba:nr", "ngram")
 
 
@@ -434,7 +455,7 @@ def _prefer_whole_units(scored, Z: _Side, sim: dict, name_keys: dict) -> list:
             slack = 0.15 if name_keys.get(e) else 0.05
             beaten = any(
                 z != z2 and z in z2 and s2 is not None and s2 >= s - slack - 1e-9
-                and _is_unit(Z, z2) and item2[0] >= item[0] - 0.1
+                and _is_unit(Z, z2) and item2[0] >= 0.3
                 for item2 in items for z2 in (item2[2],) for s2 in (sim.get((e, z2)),)
             )
             if not beaten:
