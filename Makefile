@@ -30,6 +30,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/mac_dev.py
 	$(BIN)/python benchmarks/quotes_bench.py
+	$(BIN)/python benchmarks/dual_bench.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache

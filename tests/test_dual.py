@@ -268,6 +268,14 @@ def test_split_span_is_proportional():
     assert split_span(0, 10, [1, 1, 1]) == [(0, 3), (3, 7), (7, 10)]
 
 
+def test_time_lines_n_n_link_keeps_cue_times():
+    from subalign.retime import time_lines
+
+    cues = _cues([(1000, 2000, "a"), (2500, 4000, "b")])
+    times, unlinked = time_lines(["one", "a much longer second line"], cues, [((0, 1), (0, 1))])
+    assert times == [(1000, 2000), (2500, 4000)] and unlinked == []
+
+
 def test_time_lines_arithmetic():
     from subalign.retime import time_lines
 

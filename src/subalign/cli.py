@@ -308,6 +308,17 @@ def find(
     typer.echo(f"subalign: {good} of {len(hits)} hits above the threshold {limit:.2f}", err=True)
 
 
+def _register_subtitle_commands() -> None:
+    # Defined in their own modules (typer-only imports, so --help stays instant).
+    from subalign.dual_cli import dual, retime
+
+    app.command("dual")(dual)
+    app.command("retime")(retime)
+
+
+_register_subtitle_commands()
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     """Entry point: run the app, turning user errors into one line and exit 2."""
     from subalign.types import SubalignError

@@ -413,10 +413,19 @@ def align_cues(
         for _ in range(max(opts.iterations, 1)):
             xs, ys = _fit_points(links, a, b)
             offset, drift, inliers, resid = fit_clock(xs, ys, opts.inlier_ms)
-            scorer = TimeScorer(meaning, a, b, offset, drift, opts)
             points = [(0, 0)] + [(i1, j1) for _, i1, _, j1 in beads]
-            lo, hi = _union_band(band_around(points, n, m, opts.band_width), _time_band(scorer, n, m, opts.band_width))
-            beads = band_dp(n, m, lo, hi, types, scorer)
+            clocks = [(offset, drift)]
+            if len(xs) < FEW_FIT_POINTS and (offset, drift) != (0.0, 0.0):
+                clocks.append((0.0, 0.0))  # too little evidence for a fit: also try the tracks as they are
+            best = None
+            for off, dr in clocks:
+                scorer = TimeScorer(meaning, a, b, off, dr, opts)
+                lo, hi = _union_band(band_around(points, n, m, opts.band_width), _time_band(scorer, n, m, opts.band_width))
+                cand = band_dp(n, m, lo, hi, types, scorer)
+                total = _path_score(cand, scorer)
+                if best is None or total > best[0]:
+                    best = (total, cand, scorer)
+            _, beads, scorer = best
             links = _links_from_beads(beads, sw, tw, scorer)
         xs, ys = _fit_points(links, a, b)
         offset, drift, inliers, resid = fit_clock(xs, ys, opts.inlier_ms)
@@ -426,6 +435,13 @@ def align_cues(
         a, b, links, offset, drift, inliers, resid, la, lb,
         params=dataclasses.asdict(opts),
     )
+
+
+FEW_FIT_POINTS = 20
+
+
+def _path_score(beads, scorer) -> float:
+    return float(sum(scorer(i1, i1 - i0, j1 - j0, np.array([j1]))[0] for i0, i1, j0, j1 in beads))
 
 
 def _time_band(scorer: TimeScorer, n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:

@@ -7,7 +7,8 @@ gets a time:
 - a 1-1 link takes the cue's timing;
 - a line linked to several cues spans them (first start to last end);
 - several lines sharing one cue (or several cues) split that span in proportion
-  to their display width (Chinese characters count 2), back to back;
+  to their display width (Chinese characters count 2), back to back; an n-n
+  link gives the k-th line the k-th cue;
 - a line linked to no cue is never dropped: it is put in the pause between its
   neighbours when there is room (at most about as long as it takes to read),
   else it shares the time of the previous link (the next one at the start);
@@ -79,7 +80,11 @@ def time_lines(
     for ls, cs in links:
         if not ls:
             continue
-        if cs:
+        if cs and len(ls) == len(cs) > 1:
+            # An n-n link (the aligner merged two 1-1s): each line takes its own cue.
+            for i, c in zip(ls, cs):
+                groups.append([[i], (cues[c].start_ms, cues[c].end_ms)])
+        elif cs:
             groups.append([list(ls), (cues[cs[0]].start_ms, max(cues[c].end_ms for c in cs))])
         else:
             unlinked.extend(ls)
