@@ -22,6 +22,7 @@ demo: $(STAMP)
 	$(BIN)/subalign eval samples/review.gold.align $(OUT)/review.align
 	$(BIN)/subalign quotes samples/review.en.txt samples/film.zh.srt -o $(OUT)/quotes.tsv
 	$(BIN)/subalign quotes samples/review.en.txt samples/film.zh.srt -o $(OUT)/quotes.srt --context 1
+	$(BIN)/subalign dual samples/dual/film.zh.srt samples/dual/film.en.srt -o $(OUT)/dual.ass --report $(OUT)/dual.json
 	@echo "demo outputs are in $(OUT)/"
 
 test: $(STAMP)
