@@ -22,6 +22,8 @@ demo: $(STAMP)
 	$(BIN)/subalign eval samples/review.gold.align $(OUT)/review.align
 	$(BIN)/subalign quotes samples/review.en.txt samples/film.zh.srt -o $(OUT)/quotes.tsv
 	$(BIN)/subalign quotes samples/review.en.txt samples/film.zh.srt -o $(OUT)/quotes.srt --context 1
+	$(BIN)/subalign glossary samples/review.en.txt samples/review.zh.txt -o $(OUT)/glossary.tsv
+	$(BIN)/subalign glossary samples/review.en.txt samples/review.zh.txt -o $(OUT)/glossary.tbx
 	$(BIN)/subalign dual samples/dual/film.zh.srt samples/dual/film.en.srt -o $(OUT)/dual.ass --report $(OUT)/dual.json
 	@echo "demo outputs are in $(OUT)/"
 
@@ -32,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/mac_dev.py
 	$(BIN)/python benchmarks/quotes_bench.py
 	$(BIN)/python benchmarks/dual_bench.py
+	$(BIN)/python benchmarks/glossary_bench.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache

@@ -308,15 +308,17 @@ def find(
     typer.echo(f"subalign: {good} of {len(hits)} hits above the threshold {limit:.2f}", err=True)
 
 
-def _register_subtitle_commands() -> None:
+def _register_commands() -> None:
     # Defined in their own modules (typer-only imports, so --help stays instant).
     from subalign.dual_cli import dual, retime
+    from subalign.glossary_cli import glossary
 
+    app.command("glossary")(glossary)
     app.command("dual")(dual)
     app.command("retime")(retime)
 
 
-_register_subtitle_commands()
+_register_commands()
 
 
 def main(argv: Optional[list[str]] = None) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -29,41 +29,138 @@ from .types import Alignment, Anchor, TermPair
 
 # Surname readings pypinyin's single-character default may not put first; heteronym
 # mode already lists them, this makes the intent explicit and survives dictionary changes.
-SURNAME_READINGS = {"曾": "zeng", "单": "shan", "区": "ou", "仇": "qiu", "解": "xie", "查": "zha",
-                    "朴": "piao", "盖": "ge", "乐": "yue", "尉": "yu", "覃": "qin", "缪": "miao",
-                    "召": "shao", "华": "hua", "任": "ren", "沈": "shen", "石": "shi", "柏": "bai"}
+SURNAME_READINGS = {
+    "曾": "zeng",
+    "单": "shan",
+    "区": "ou",
+    "仇": "qiu",
+    "解": "xie",
+    "查": "zha",
+    "朴": "piao",
+    "盖": "ge",
+    "乐": "yue",
+    "尉": "yu",
+    "覃": "qin",
+    "缪": "miao",
+    "召": "shao",
+    "华": "hua",
+    "任": "ren",
+    "沈": "shen",
+    "石": "shi",
+    "柏": "bai",
+}
 
 # Hong Kong (Cantonese) romanisations of common name syllables, keyed by Mandarin reading.
 # Hand-written: no light PyPI package gives Jyutping-to-HK-government spellings, and a
 # per-syllable table is enough to recognise the usual names (Wong Siu-ling = 黄小玲).
 CANTONESE = {
-    "huang": ("wong",), "wang": ("wong",), "xiao": ("siu",), "chen": ("chan",), "zhang": ("cheung",),
-    "li": ("lee", "lei"), "he": ("ho",), "wu": ("ng", "woo"), "liang": ("leung",), "liu": ("lau",),
-    "ye": ("yip",), "zeng": ("tsang",), "guo": ("kwok",), "lin": ("lam",), "zhou": ("chow", "chau"),
-    "tan": ("tam",), "mai": ("mak",), "yang": ("yeung",), "feng": ("fung",), "wei": ("wai",),
-    "wen": ("man",), "jie": ("kit",), "jia": ("ka",), "zhi": ("chi",), "jun": ("kwan",),
-    "rong": ("wing",), "xiong": ("hung",), "hong": ("hung",), "qiang": ("keung",), "hui": ("fai", "wai"),
-    "yu": ("yu", "yue"), "cheng": ("shing", "ching"), "sheng": ("sing",), "de": ("tak",), "jian": ("kin",),
-    "hai": ("hoi",), "si": ("sze",), "shu": ("shu", "suk"), "hua": ("wa",), "xin": ("sun", "yan"),
-    "zi": ("tsz",), "ying": ("ying",), "ming": ("ming",), "ling": ("ling",), "mei": ("mei",),
-    "wing": ("wing",), "kai": ("hoi",), "guang": ("kwong",), "gao": ("ko",), "luo": ("law", "lo"),
-    "xu": ("hui", "tsui"), "zhu": ("chu",), "ma": ("ma",), "cai": ("choi",), "deng": ("tang",),
-    "tang": ("tong",), "song": ("sung",), "xie": ("tse",), "fang": ("fong",), "hu": ("wu",),
-    "yuan": ("yuen",), "qiu": ("yau",), "lu": ("lo", "luk"), "jiang": ("keung", "kong"), "gang": ("kong",),
-    "xiang": ("heung",), "yi": ("yee",), "lai": ("lai",), "peng": ("pang",), "kong": ("hung",),
+    "huang": ("wong",),
+    "wang": ("wong",),
+    "xiao": ("siu",),
+    "chen": ("chan",),
+    "zhang": ("cheung",),
+    "li": ("lee", "lei"),
+    "he": ("ho",),
+    "wu": ("ng", "woo"),
+    "liang": ("leung",),
+    "liu": ("lau",),
+    "ye": ("yip",),
+    "zeng": ("tsang",),
+    "guo": ("kwok",),
+    "lin": ("lam",),
+    "zhou": ("chow", "chau"),
+    "tan": ("tam",),
+    "mai": ("mak",),
+    "yang": ("yeung",),
+    "feng": ("fung",),
+    "wei": ("wai",),
+    "wen": ("man",),
+    "jie": ("kit",),
+    "jia": ("ka",),
+    "zhi": ("chi",),
+    "jun": ("kwan",),
+    "rong": ("wing",),
+    "xiong": ("hung",),
+    "hong": ("hung",),
+    "qiang": ("keung",),
+    "hui": ("fai", "wai"),
+    "yu": ("yu", "yue", "yuk"),
+    "lian": ("lin",),
+    "cheng": ("shing", "ching"),
+    "sheng": ("sing",),
+    "de": ("tak",),
+    "jian": ("kin",),
+    "hai": ("hoi",),
+    "si": ("sze",),
+    "shu": ("shu", "suk"),
+    "hua": ("wa",),
+    "xin": ("sun", "yan"),
+    "zi": ("tsz",),
+    "ying": ("ying",),
+    "ming": ("ming",),
+    "ling": ("ling",),
+    "mei": ("mei",),
+    "wing": ("wing",),
+    "kai": ("hoi",),
+    "guang": ("kwong",),
+    "gao": ("ko",),
+    "luo": ("law", "lo"),
+    "xu": ("hui", "tsui"),
+    "zhu": ("chu",),
+    "ma": ("ma",),
+    "cai": ("choi",),
+    "deng": ("tang",),
+    "tang": ("tong",),
+    "song": ("sung",),
+    "xie": ("tse",),
+    "fang": ("fong",),
+    "hu": ("wu",),
+    "yuan": ("yuen",),
+    "qiu": ("yau",),
+    "lu": ("lo", "luk"),
+    "jiang": ("keung", "kong"),
+    "gang": ("kong",),
+    "xiang": ("heung",),
+    "yi": ("yee",),
+    "lai": ("lai",),
+    "peng": ("pang",),
+    "kong": ("hung",),
 }
 
 
 def _wade_giles(py: str) -> str:
     """Pinyin syllable -> Wade-Giles without apostrophes (hs, ch, ts; -ung, -ien, -ih)."""
-    special = {"zi": "tzu", "ci": "tzu", "si": "ssu", "zhi": "chih", "chi": "chih", "shi": "shih",
-               "ri": "jih", "you": "yu", "yan": "yen", "yi": "i", "er": "erh"}
+    special = {
+        "zi": "tzu",
+        "ci": "tzu",
+        "si": "ssu",
+        "zhi": "chih",
+        "chi": "chih",
+        "shi": "shih",
+        "ri": "jih",
+        "you": "yu",
+        "yan": "yen",
+        "yi": "i",
+        "er": "erh",
+    }
     if py in special:
         return special[py]
-    for a, b in (("zh", "ch"), ("ch", "ch"), ("sh", "sh"), ("x", "hs"), ("q", "ch"), ("j", "ch"),
-                 ("z", "ts"), ("c", "ts"), ("r", "j"), ("b", "p"), ("d", "t"), ("g", "k")):
+    for a, b in (
+        ("zh", "ch"),
+        ("ch", "ch"),
+        ("sh", "sh"),
+        ("x", "hs"),
+        ("q", "ch"),
+        ("j", "ch"),
+        ("z", "ts"),
+        ("c", "ts"),
+        ("r", "j"),
+        ("b", "p"),
+        ("d", "t"),
+        ("g", "k"),
+    ):
         if py.startswith(a):
-            py = b + py[len(a):]
+            py = b + py[len(a) :]
             break
     for a, b in (("ong", "ung"), ("ian", "ien"), ("ie", "ieh"), ("uo", "o")):
         if py.endswith(a):
@@ -72,7 +169,7 @@ def _wade_giles(py: str) -> str:
     return py
 
 
-@lru_cache(maxsize=None)
+@cache
 def char_readings(ch: str) -> frozenset[str]:
     """Every tone-less romanisation we accept for one Han character."""
     from pypinyin import Style, pinyin
@@ -91,15 +188,21 @@ def char_readings(ch: str) -> frozenset[str]:
     return frozenset(x for x in out if x)
 
 
-def romanise(zh: str) -> str:
-    """Tone-less pinyin, syllables separated by spaces (for the glossary's pinyin column)."""
+def romanise(zh: str, person: bool = False) -> str:
+    """Tone-less pinyin, syllables separated by spaces (the pinyin column); a person's surname read as a surname."""
     from pypinyin import Style, lazy_pinyin
 
-    return " ".join(lazy_pinyin(zh, style=Style.NORMAL, errors="ignore"))
+    syl = lazy_pinyin(zh, style=Style.NORMAL, errors="ignore")
+    if person and syl and zh[:1] in SURNAME_READINGS:
+        syl[0] = SURNAME_READINGS[zh[0]]
+    return " ".join(syl)
 
 
 def _norm_word(w: str) -> str:
-    return re.sub(r"[^a-z]", "", w.lower())
+    """Lower-case ASCII letters only: tone marks, ü's dots, hyphens and apostrophes go (Xiǎo-měi -> xiaomei)."""
+    import unicodedata
+
+    return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", w.lower()))
 
 
 def spells(word: str, zh: str) -> bool:
@@ -163,10 +266,13 @@ def translit_score(en: str, zh: str) -> float:
 
 
 _SURNAMES = frozenset(
-    """wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang xie
-    song tang han feng deng cao peng zeng xiao tian dong yuan pan yu jiang cai jia ding wei xue ye yan
-    lu shen du fang qin kong bai lai mai tan wen shi ou zhong cui cheng ren qiu qian lei hou long
-    wong chan cheung lee leung lau yip tsang kwok lam chow tam mak yeung fung ho ng tse chu choi""".split()
+    """
+    wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang
+    xie song tang han feng deng cao peng zeng xiao tian dong yuan pan yu jiang cai jia ding wei xue
+    ye yan lu shen du fang qin kong bai lai mai tan wen shi ou zhong cui cheng ren qiu qian lei hou
+    long wong chan cheung lee leung lau yip tsang kwok lam chow tam mak yeung fung ho ng tse chu
+    choi
+    """.split()
 )
 
 
@@ -181,7 +287,7 @@ def looks_like_chinese_name(en: str) -> bool:
 
 @dataclass
 class GlossaryOptions:
-    """Knobs of the pairing; defaults tuned on samples/ (see benchmarks/RESULTS-glossary.md)."""
+    """Knobs of the pairing; defaults tuned on samples/ (see benchmarks/RESULTS.md, glossary)."""
 
     min_score: float = 0.5
     sim_floor: float = 0.3  # cosine at or below which embedding evidence counts zero
@@ -207,7 +313,15 @@ class GlossaryEntry:
     pinyin: str = ""
 
     def pair(self) -> TermPair:
-        return TermPair(self.en, self.zh, self.type, self.score, self.count, self.anchors, self.evidence)
+        return TermPair(
+            self.en,
+            self.zh,
+            self.type,
+            self.score,
+            self.count,
+            self.anchors,
+            self.evidence,
+        )
 
 
 @lru_cache(maxsize=1)
@@ -257,7 +371,10 @@ class _Side:
 
 
 def _is_name_key(side: _Side, key: str) -> bool:
-    return any(t != "term" for t in side.types[key]) and not side.sources[key] <= {"np", "quote"}
+    return any(t != "term" for t in side.types[key]) and not side.sources[key] <= {
+        "np",
+        "quote",
+    }
 
 
 def build_glossary(alignment: Alignment, encoder=None, options: GlossaryOptions | None = None) -> list[GlossaryEntry]:
@@ -307,8 +424,8 @@ def build_glossary(alignment: Alignment, encoder=None, options: GlossaryOptions 
 
     # Co-occurrence over links.
     cooc: Counter = Counter()
-    for li in per_link_e:
-        for e in per_link_e[li]:
+    for li, e_keys_here in per_link_e.items():
+        for e in e_keys_here:
             if e in en_c.abbreviations:
                 continue  # defined acronyms are entered through their definition
             for z in per_link_z.get(li, ()):
@@ -325,7 +442,7 @@ def build_glossary(alignment: Alignment, encoder=None, options: GlossaryOptions 
         zv = np.asarray(encoder.encode(z_keys))
         ei = {k: i for i, k in enumerate(e_keys)}
         zi = {k: i for i, k in enumerate(z_keys)}
-        for (e, z) in cooc:
+        for e, z in cooc:
             sim[(e, z)] = float(ev[ei[e]] @ zv[zi[z]])
 
     scored: list[tuple[float, str, str, tuple[str, ...]]] = []
@@ -368,11 +485,11 @@ def build_glossary(alignment: Alignment, encoder=None, options: GlossaryOptions 
     # Competitive linking; a term wholly inside an already linked term is not linked again.
     e_used: set[str] = set()
     z_used: set[str] = set()
-    e_spans: list[tuple[int, int]] = []
-    z_spans: list[tuple[int, int]] = []
+    e_spans: dict[int, list[tuple[int, int]]] = defaultdict(list)  # sentence -> linked spans
+    z_spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
 
-    def inside(side: _Side, key: str, spans: list[tuple[int, int]]) -> bool:
-        return all(any(a <= m.start and m.end <= b for a, b in spans) for m in side.mentions[key])
+    def inside(side: _Side, key: str, spans: dict[int, list[tuple[int, int]]]) -> bool:
+        return all(any(a <= m.start and m.end <= b for a, b in spans.get(m.sentence, ())) for m in side.mentions[key])
 
     chosen: list[tuple[float, str, str, tuple[str, ...]]] = []
     for score, e, z, ev in scored:
@@ -382,8 +499,10 @@ def build_glossary(alignment: Alignment, encoder=None, options: GlossaryOptions 
             continue
         e_used.add(e)
         z_used.add(z)
-        e_spans += [(m.start, m.end) for m in E.mentions[e]]
-        z_spans += [(m.start, m.end) for m in Z.mentions[z]]
+        for m in E.mentions[e]:
+            e_spans[m.sentence].append((m.start, m.end))
+        for m in Z.mentions[z]:
+            z_spans[m.sentence].append((m.start, m.end))
         chosen.append((score, e, z, ev))
 
     # Definitions: ACFTU -> whatever its expansion linked to, and to that form's bracketed abbreviation.
@@ -414,9 +533,43 @@ def build_glossary(alignment: Alignment, encoder=None, options: GlossaryOptions 
     return entries
 
 
-_ZH_ORG_SUFFIXES = ("中心", "工会", "组织", "公司", "协会", "委员会", "鞋业", "集团", "联合会", "基金会",
-                    "研究所", "大学", "学院", "银行", "厂", "局", "部", "党", "网", "社", "会")
-_ZH_PLACE_SUFFIXES = ("省", "市", "县", "镇", "区", "街", "村", "河", "山", "湖", "岛", "州")
+_ZH_ORG_SUFFIXES = (
+    "中心",
+    "工会",
+    "组织",
+    "公司",
+    "协会",
+    "委员会",
+    "鞋业",
+    "集团",
+    "联合会",
+    "基金会",
+    "研究所",
+    "大学",
+    "学院",
+    "银行",
+    "厂",
+    "局",
+    "部",
+    "党",
+    "网",
+    "社",
+    "会",
+)
+_ZH_PLACE_SUFFIXES = (
+    "省",
+    "市",
+    "县",
+    "镇",
+    "区",
+    "街",
+    "村",
+    "河",
+    "山",
+    "湖",
+    "岛",
+    "州",
+)
 
 
 def _type_agreement(en_types: Counter, Z: _Side, z: str) -> str:
@@ -431,7 +584,16 @@ def _type_agreement(en_types: Counter, Z: _Side, z: str) -> str:
     return ""
 
 
-_UNIT_SOURCES = ("quote", "title", "translit", "dot-name", "jieba:nt", "jieba:ns", "jieba:nr", "ngram")
+_UNIT_SOURCES = (
+    "quote",
+    "title",
+    "translit",
+    "dot-name",
+    "jieba:nt",
+    "jieba:ns",
+    "jieba:nr",
+    "ngram",
+)
 
 
 def _prefer_whole_units(scored, Z: _Side, sim: dict, name_keys: dict) -> list:
@@ -454,9 +616,15 @@ def _prefer_whole_units(scored, Z: _Side, sim: dict, name_keys: dict) -> list:
                 continue
             slack = 0.15 if name_keys.get(e) else 0.05
             beaten = any(
-                z != z2 and z in z2 and s2 is not None and s2 >= s - slack - 1e-9
-                and _is_unit(Z, z2) and item2[0] >= 0.3
-                for item2 in items for z2 in (item2[2],) for s2 in (sim.get((e, z2)),)
+                z != z2
+                and z in z2
+                and s2 is not None
+                and s2 >= s - slack - 1e-9
+                and _is_unit(Z, z2)
+                and item2[0] >= 0.3
+                for item2 in items
+                for z2 in (item2[2],)
+                for s2 in (sim.get((e, z2)),)
             )
             if not beaten:
                 out.append(item)
@@ -490,14 +658,25 @@ def _entry(alignment: Alignment, E: _Side, Z: _Side, e: str, z: str, score: floa
     src, tgt = alignment.src, alignment.tgt
     both = E.links[e] & Z.links[z]
     links = sorted(both) or sorted(E.links[e])
-    sa = tuple(_narrow(src.sentences[m.sentence].anchor, m.start, m.end) for m in E.mentions[e] if not both or any(m.sentence in alignment.links[li].src for li in both))
-    za = tuple(_narrow(tgt.sentences[m.sentence].anchor, m.start, m.end) for m in Z.mentions[z] if not both or any(m.sentence in alignment.links[li].tgt for li in both))
+    s_in = {i for li in both for i in alignment.links[li].src}
+    t_in = {j for li in both for j in alignment.links[li].tgt}
+    sa = tuple(
+        _narrow(src.sentences[m.sentence].anchor, m.start, m.end)
+        for m in E.mentions[e]
+        if not both or m.sentence in s_in
+    )
+    za = tuple(
+        _narrow(tgt.sentences[m.sentence].anchor, m.start, m.end)
+        for m in Z.mentions[z]
+        if not both or m.sentence in t_in
+    )
     first = alignment.links[links[0]] if links else None
     text = e
+    typ = _final_type(E, Z, e, z, en_c)
     return GlossaryEntry(
         en=text,
         zh=z,
-        type=_final_type(E, Z, e, z, en_c),
+        type=typ,
         score=round(score, 3),
         count=len(both),
         anchors=tuple(sorted(set(sa), key=lambda a: a.start)),
@@ -506,7 +685,7 @@ def _entry(alignment: Alignment, E: _Side, Z: _Side, e: str, z: str, score: floa
         context_en=alignment.src_text(first) if first else "",
         context_zh=alignment.tgt_text(first) if first else "",
         zh_hant=to_hant(z),
-        pinyin=romanise(z),
+        pinyin=romanise(z, person=typ == "person"),
     )
 
 
@@ -558,12 +737,24 @@ def check_glossary(alignment: Alignment, glossary: list[tuple[str, str]] | list[
                 continue
             if any(z in tgt_text or z in tgt_hans or to_hant(z) in tgt_text for z in zhs):
                 continue
-            issues.append(CheckIssue(
-                link=li, en=en, expected=tuple(zhs),
-                src_anchors=tuple(_narrow(s.anchor, s.anchor.start + m.start(), s.anchor.start + m.end()) for s, m in hits),
-                tgt_anchors=tuple(alignment.tgt.sentences[j].anchor for j in link.tgt),
-                src_text=alignment.src_text(link), tgt_text=tgt_text,
-            ))
+            issues.append(
+                CheckIssue(
+                    link=li,
+                    en=en,
+                    expected=tuple(zhs),
+                    src_anchors=tuple(
+                        _narrow(
+                            s.anchor,
+                            s.anchor.start + m.start(),
+                            s.anchor.start + m.end(),
+                        )
+                        for s, m in hits
+                    ),
+                    tgt_anchors=tuple(alignment.tgt.sentences[j].anchor for j in link.tgt),
+                    src_text=alignment.src_text(link),
+                    tgt_text=tgt_text,
+                )
+            )
     return issues
 
 
@@ -581,8 +772,16 @@ def _t2s(text: str) -> str:
 # --------------------------------------------------------------------------- files
 
 
-def glossary_files(src_path, tgt_path, *, model: str = "use-m3", encoder=None, options: GlossaryOptions | None = None,
-                   warn=None, **align_kwargs) -> tuple[list[GlossaryEntry], Alignment]:
+def glossary_files(
+    src_path,
+    tgt_path,
+    *,
+    model: str = "use-m3",
+    encoder=None,
+    options: GlossaryOptions | None = None,
+    warn=None,
+    **align_kwargs,
+) -> tuple[list[GlossaryEntry], Alignment]:
     """Read, align and build the glossary of two files (English source, Chinese target)."""
     from .api import align_files, get_encoder
 

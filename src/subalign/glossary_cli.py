@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -21,13 +20,31 @@ class GlossaryFormat(str, Enum):
 
 
 def glossary(
-    files: list[Path] = typer.Argument(..., help="SRC TGT (English text, Chinese text); with --check: GLOSSARY SRC TGT."),
-    out: Optional[Path] = typer.Option(None, "-o", "--out", help="Output file (default: stdout)."),
-    fmt: Optional[GlossaryFormat] = typer.Option(None, "--format", "-f", help="tsv, csv, tbx or json (default: from -o's extension, else tsv). --check: tsv or json."),
+    files: list[Path] = typer.Argument(
+        ...,
+        metavar="[GLOSSARY] SRC TGT",
+        help="SRC TGT (English text, Chinese text); with --check: GLOSSARY SRC TGT.",
+    ),
+    out: Path | None = typer.Option(None, "-o", "--out", help="Output file (default: stdout)."),
+    fmt: GlossaryFormat | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="tsv, csv, tbx or json (default: from -o's extension, else tsv). --check: tsv or json.",
+    ),
     min_score: float = typer.Option(0.5, "--min-score", help="Leave out pairs scoring below this (0..1)."),
-    check: bool = typer.Option(False, "--check", help="Terminology QA: report links where a glossary term's agreed rendering is missing."),
-    model: str = typer.Option("use-m3", "--model", "-m", help="use-m3, e5-small, a+b ensemble, a model folder or a cached hub name."),
-    encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of both texts (default: detected)."),
+    check: bool = typer.Option(
+        False,
+        "--check",
+        help="Terminology QA: report links where a glossary term's agreed rendering is missing.",
+    ),
+    model: str = typer.Option(
+        "use-m3",
+        "--model",
+        "-m",
+        help="use-m3, e5-small, a+b ensemble, a model folder or a cached hub name.",
+    ),
+    encoding: str | None = typer.Option(None, "--encoding", help="Encoding of both texts (default: detected)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
 ) -> None:
     """Build an English-Chinese glossary (names and terms, with evidence), or --check a translation against one."""
@@ -64,17 +81,35 @@ def glossary(
     from subalign.api import align_files, get_encoder
 
     encoder = get_encoder(model, cache=not no_cache)
-    alignment = align_files(src, tgt, src_encoding=encoding, tgt_encoding=encoding, warn=_warn, encoder=encoder, model=model)
+    alignment = align_files(
+        src,
+        tgt,
+        src_encoding=encoding,
+        tgt_encoding=encoding,
+        warn=_warn,
+        encoder=encoder,
+        model=model,
+    )
     gl._check_langs(alignment)
     info = {"src": str(src), "tgt": str(tgt), "model": model}
     if rows is not None:
         issues = gl.check_glossary(alignment, rows)
         info["glossary"] = str(gloss_path)
-        _emit(gf.check_to_json(issues, info) if form == "json" else gf.check_to_tsv(issues), out, inputs)
-        typer.echo(f"subalign: {len(issues)} missing renderings in {len(alignment.links)} links ({len(rows)} glossary rows)", err=True)
+        _emit(
+            gf.check_to_json(issues, info) if form == "json" else gf.check_to_tsv(issues),
+            out,
+            inputs,
+        )
+        typer.echo(
+            f"subalign: {len(issues)} missing renderings in {len(alignment.links)} links ({len(rows)} glossary rows)",
+            err=True,
+        )
         return
     entries = gl.build_glossary(alignment, encoder, gl.GlossaryOptions(min_score=min_score))
     text = gf.to_json(entries, {**info, "min_score": min_score}) if form == "json" else gf.WRITERS[form](entries)
     _emit(text, out, inputs)
     names = sum(e.type != "term" for e in entries)
-    typer.echo(f"subalign: {len(entries)} glossary entries ({names} names, {len(entries) - names} terms)", err=True)
+    typer.echo(
+        f"subalign: {len(entries)} glossary entries ({names} names, {len(entries) - names} terms)",
+        err=True,
+    )

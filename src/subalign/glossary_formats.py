@@ -22,15 +22,35 @@ from .glossary import CheckIssue, GlossaryEntry
 from .types import SubalignError
 
 FORMATS = ("tsv", "csv", "tbx", "json")
-COLUMNS = ["en", "zh", "type", "count", "score", "anchors", "zh_hant", "pinyin", "evidence", "context_en", "context_zh"]
+COLUMNS = [
+    "en",
+    "zh",
+    "type",
+    "count",
+    "score",
+    "anchors",
+    "zh_hant",
+    "pinyin",
+    "evidence",
+    "context_en",
+    "context_zh",
+]
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _row(e: GlossaryEntry) -> list[str]:
     return [
-        e.en, e.zh, e.type, str(e.count), f"{e.score:.3f}",
+        e.en,
+        e.zh,
+        e.type,
+        str(e.count),
+        f"{e.score:.3f}",
         ",".join(dict.fromkeys(a.id for a in e.anchors)),
-        e.zh_hant, e.pinyin, "; ".join(e.evidence), flat(e.context_en), flat(e.context_zh),
+        e.zh_hant,
+        e.pinyin,
+        "; ".join(e.evidence),
+        flat(e.context_en),
+        flat(e.context_zh),
     ]
 
 
@@ -81,7 +101,10 @@ def to_tbx(entries: list[GlossaryEntry]) -> str:
         ET.SubElement(te, "note").text = _xml_text(
             f"score {e.score:.3f}; count {e.count}; anchors {','.join(a.id for a in e.anchors)}; evidence {'; '.join(e.evidence)}"
         )
-        for lang, term, ctx in (("en", e.en, e.context_en), ("zh-Hans", e.zh, e.context_zh)):
+        for lang, term, ctx in (
+            ("en", e.en, e.context_en),
+            ("zh-Hans", e.zh, e.context_zh),
+        ):
             ls = ET.SubElement(te, "langSet", {_XML_LANG: lang})
             tig = ET.SubElement(ls, "tig")
             ET.SubElement(tig, "term").text = _xml_text(term)
@@ -95,16 +118,27 @@ def to_tbx(entries: list[GlossaryEntry]) -> str:
             ET.SubElement(tig, "term").text = _xml_text(e.zh_hant)
             ET.SubElement(tig, "termNote", {"type": "termType"}).text = "variant"
     ET.indent(root, space=" ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">\n'
+        + ET.tostring(root, encoding="unicode")
+        + "\n"
+    )
 
 
 def _entry_dict(e: GlossaryEntry) -> dict[str, Any]:
     return {
-        "en": e.en, "zh": e.zh, "type": e.type, "count": e.count, "score": e.score,
+        "en": e.en,
+        "zh": e.zh,
+        "type": e.type,
+        "count": e.count,
+        "score": e.score,
         "anchors": [anchor_dict(a) for a in e.anchors],
         "zh_anchors": [anchor_dict(a) for a in e.zh_anchors],
-        "zh_hant": e.zh_hant, "pinyin": e.pinyin, "evidence": list(e.evidence),
-        "context_en": e.context_en, "context_zh": e.context_zh,
+        "zh_hant": e.zh_hant,
+        "pinyin": e.pinyin,
+        "evidence": list(e.evidence),
+        "context_en": e.context_en,
+        "context_zh": e.context_zh,
     }
 
 
@@ -113,14 +147,26 @@ def to_json(entries: list[GlossaryEntry], info: dict | None = None) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
 
 
-WRITERS = {"tsv": to_tsv, "csv": to_csv, "tbx": to_tbx, "json": lambda entries: to_json(entries)}
+WRITERS = {
+    "tsv": to_tsv,
+    "csv": to_csv,
+    "tbx": to_tbx,
+    "json": lambda entries: to_json(entries),
+}
 
 
 def format_from_path(path: str | os.PathLike | None) -> str | None:
     if path is None:
         return None
     ext = Path(path).suffix.lower().lstrip(".")
-    return {"tsv": "tsv", "txt": "tsv", "csv": "csv", "tbx": "tbx", "xml": "tbx", "json": "json"}.get(ext)
+    return {
+        "tsv": "tsv",
+        "txt": "tsv",
+        "csv": "csv",
+        "tbx": "tbx",
+        "xml": "tbx",
+        "json": "json",
+    }.get(ext)
 
 
 # --------------------------------------------------------------------------- reading
@@ -174,26 +220,39 @@ def parse_tbx(text: str, path: str | os.PathLike | None = None) -> list[tuple[st
     for entry in root.iter():
         if local(entry.tag) not in ("termEntry", "conceptEntry"):
             continue
-        terms: dict[str, list[str]] = {"en": [], "zh": []}
+        terms: dict[str, list[str]] = {"en": [], "zh": [], "zh-hant": []}
         for ls in entry:
             if local(ls.tag) not in ("langSet", "langSec"):
                 continue
             lang = (ls.get(_XML_LANG) or ls.get("lang") or "").lower()
-            key = "en" if lang.startswith("en") else "zh" if lang.startswith("zh") else None
+            key = (
+                ("en" if lang.startswith("en") else None)
+                if not lang.startswith("zh")
+                else ("zh-hant" if any(x in lang for x in ("hant", "tw", "hk", "mo")) else "zh")
+            )
             if key is None:
                 continue
             for t in ls.iter():
                 if local(t.tag) == "term" and t.text and t.text.strip():
                     terms[key].append(t.text.strip())
+        zh_terms = terms["zh"] or terms["zh-hant"]  # traditional only when no simplified term is given
         for en in terms["en"]:
-            for zh in terms["zh"]:
+            for zh in zh_terms:
                 out.append((en, zh))
     return out
 
 
 # --------------------------------------------------------------------------- QA report
 
-CHECK_COLUMNS = ["link", "en", "expected_zh", "src_anchors", "tgt_anchors", "src_text", "tgt_text"]
+CHECK_COLUMNS = [
+    "link",
+    "en",
+    "expected_zh",
+    "src_anchors",
+    "tgt_anchors",
+    "src_text",
+    "tgt_text",
+]
 
 
 def check_to_tsv(issues: list[CheckIssue]) -> str:
@@ -201,11 +260,17 @@ def check_to_tsv(issues: list[CheckIssue]) -> str:
     w = csv.writer(buf, dialect=TsvDialect)
     w.writerow(CHECK_COLUMNS)
     for i in issues:
-        w.writerow([
-            str(i.link), i.en, " | ".join(i.expected),
-            ",".join(f"{a.id}:{a.start}-{a.end}" for a in i.src_anchors),
-            ",".join(a.id for a in i.tgt_anchors), flat(i.src_text), flat(i.tgt_text),
-        ])
+        w.writerow(
+            [
+                str(i.link),
+                i.en,
+                " | ".join(i.expected),
+                ",".join(f"{a.id}:{a.start}-{a.end}" for a in i.src_anchors),
+                ",".join(a.id for a in i.tgt_anchors),
+                flat(i.src_text),
+                flat(i.tgt_text),
+            ]
+        )
     return buf.getvalue()
 
 
@@ -214,10 +279,13 @@ def check_to_json(issues: list[CheckIssue], info: dict | None = None) -> str:
         "info": info or {},
         "issues": [
             {
-                "link": i.link, "en": i.en, "expected_zh": list(i.expected),
+                "link": i.link,
+                "en": i.en,
+                "expected_zh": list(i.expected),
                 "src_anchors": [anchor_dict(a) for a in i.src_anchors],
                 "tgt_anchors": [anchor_dict(a) for a in i.tgt_anchors],
-                "src_text": i.src_text, "tgt_text": i.tgt_text,
+                "src_text": i.src_text,
+                "tgt_text": i.tgt_text,
             }
             for i in issues
         ],

@@ -70,44 +70,62 @@ class Candidates:
 # Closed-class words: they never start a name and always end a term run. Hand-written
 # because no dependency of ours ships an English stop list.
 STOP = frozenset(
-    """a an the this that these those it its it's he she they we i you his her their our my your
-    him them us me who whom whose which what when where why how there here then than so as
-    and or but nor if because while though although after before since until once about
-    above across against along among around at by down during except for from in inside into
-    near of off on onto out outside over past per through throughout to toward towards under
-    up upon with within without via is are was were be been being am has have had having
-    do does did done doing will would shall should can could may might must not no yes
-    all any both each every few more most other some such only own same very too also just
-    even still yet ever never again already almost much many one two three four five six
-    seven eight nine ten first second last next new old it's one's mr mrs ms dr says said
-    say tells told tell asks asked ask like well however meanwhile nobody somebody anyone
-    anything nothing everyone everything someone something let lets get gets got make
-    makes made go goes went gone come comes came take takes took see sees saw seen know
-    knows knew become becomes became back away least less half i.e e.g etc""".split()
+    """
+    a an the this that these those it its it's he she they we i you his her their our my your him
+    them us me who whom whose which what when where why how there here then than so as and or but
+    nor if because while though although after before since until once about above across against
+    along among around at by down during except for from in inside into near of off on onto out
+    outside over past per through throughout to toward towards under up upon with within without via
+    is are was were be been being am has have had having do does did done doing will would shall
+    should can could may might must not no yes all any both each every few more most other some such
+    only own same very too also just even still yet ever never again already almost much many one
+    two three four five six seven eight nine ten first second last next new old it's one's mr mrs ms
+    dr says said say tells told tell asks asked ask like well however meanwhile nobody somebody
+    anyone anything nothing everyone everything someone something let lets get gets got make makes
+    made go goes went gone come comes came take takes took see sees saw seen know knows knew become
+    becomes became back away least less half i.e e.g etc
+    """.split()
 )
 _MONTHS = frozenset(
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
+    """
+    january february march april may june july august september october november december monday
+    tuesday wednesday thursday friday saturday sunday
+    """.split()
 )
-_HONORIFICS = frozenset("mr mrs ms miss dr prof madam sir".split())
+_HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "prof", "madam", "sir"])
 _CONNECTORS = frozenset(["of", "for", "the", "de", "on"])  # inside names: Federation *of* Trade Unions
-_DIRECTIONS = frozenset("northern southern eastern western central north south east west".split())
-_ORG_WORDS = frozenset(
-    """union unions federation centre center company co ltd inc corporation corp footwear
-    association committee council bureau ministry party group foundation institute
-    university college network watch bulletin industries industry electronics factory
-    society league alliance fund bank agency office department commission court
-    organisation organization ngo trust press media""".split()
+_DIRECTIONS = frozenset(
+    """
+    northern southern eastern western central north south east west
+    """.split()
 )
-_PLACE_WORDS = frozenset("city province county district town village river street road mountain lake island".split())
-_ORG_CONTEXT = frozenset("ngo organisation organization group union company charity firm".split())
-_PLACE_CONTEXT = frozenset("in from to at near across outside inside".split())
+_ORG_WORDS = frozenset(
+    """
+    union unions federation centre center company co ltd inc corporation corp footwear association
+    committee council bureau ministry party group foundation institute university college network
+    watch bulletin industries industry electronics factory society league alliance fund bank agency
+    office department commission court organisation organization ngo trust press media
+    """.split()
+)
+_PLACE_WORDS = frozenset(
+    """
+    city province county district town village river street road mountain lake island
+    """.split()
+)
+_ORG_CONTEXT = frozenset(
+    """
+    ngo organisation organization group union company charity firm
+    """.split()
+)
+_PLACE_CONTEXT = frozenset(["in", "from", "to", "at", "near", "across", "outside", "inside"])
 
 # A word token: letters/digits, inner hyphens or apostrophes, optional trailing apostrophe (Workers').
 _WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)*(?:['’](?![A-Za-z]))?")
 _ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9&]*[A-Z]s?$")
 _OPENERS = "“\"‘'(:[—–-"
-_ITALIC_RE = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]{1,120}?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)([^_\n]{1,120}?)(?<!\s)_(?![\w_])")
+_ITALIC_RE = re.compile(
+    r"(?<![\w*])\*(?!\s)([^*\n]{1,120}?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)([^_\n]{1,120}?)(?<!\s)_(?![\w_])"
+)
 _QUOTE_RE = re.compile(r"“([^”\n]{2,80})”|\"([^\"\n]{2,80})\"|‘([^’\n]{2,80})’(?!\w)")
 
 
@@ -130,6 +148,26 @@ def _tokens(s: str) -> list[_Tok]:
     return out
 
 
+# Pinyin syllables (loose: initial + final) plus common Hong Kong spellings, to tell a
+# sentence-initial "Du Hanqing" (a name) from "Later Zeng Qiang" (an English word first).
+_SYL = (
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ueng|ang|eng|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|"
+    r"ia|ie|iu|in|ing|ua|uo|ui|un|ue|ve|a|o|e|i|u|v)"
+    r"|er|wong|siu|cheung|leung|lau|yip|tsang|kwok|lam|chow|chau|tam|mak|yeung|fung|ng|tse|choi|ho|lee|wai|kit|ka|"
+    r"chi|kwan|wing|hung|keung|fai|shing|ching|tak|kin|hoi|sze|suk|sun|tsz|ko|law|lo|tsui|chu|tong|sung|fong|"
+    r"yuen|yau|luk|kong|heung|yee|pang|hsu|hsi|hsiao|hsin|hsieh|tsai|chiang|chou|chen|chang)"
+)
+_ROMAN_RE = re.compile(f"(?:{_SYL})+")
+
+
+def romanisable(word: str) -> bool:
+    """Could ``word`` be a romanised Chinese name (Hanqing, Siu-ling, Zhu)?"""
+    import unicodedata
+
+    w = "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if c.isascii() and c.isalpha())
+    return bool(w) and bool(_ROMAN_RE.fullmatch(w))
+
+
 def _strip_possessive(w: str) -> str:
     for suf in ("'s", "’s"):
         if w.endswith(suf):
@@ -144,7 +182,7 @@ def _is_cap(w: str) -> bool:
 def singular(word: str) -> str:
     """Naive English singular for term keys (workers -> worker, policies -> policy)."""
     w = word
-    if w.endswith("'") or w.endswith("’"):
+    if w.endswith(("'", "’")):
         return w
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
@@ -160,8 +198,10 @@ def term_key(text: str) -> str:
     return " ".join(words)
 
 
-def _headline(toks: list[_Tok]) -> bool:
-    """Title-case lines (headlines) capitalise every content word: no name evidence there."""
+def _headline(text: str, toks: list[_Tok]) -> bool:
+    """Title-case lines (headlines, no final stop) capitalise every content word: no name evidence there."""
+    if re.search(r"[.!?…][\"'”’)]*\s*$", text):
+        return False
     long = [t for t in toks if len(t.text) >= 4 and t.text.lower() not in STOP]
     return len(long) >= 3 and sum(_is_cap(t.text) for t in long) >= 0.7 * len(long)
 
@@ -187,6 +227,8 @@ def _name_type(words: list[str], before: list[str], source: str) -> str:
         return "person"
     if prev and any(w in _ORG_CONTEXT for w in prev):
         return "org"
+    if len(words) == 1 and prev and prev[-1] in _PLACE_CONTEXT:  # "in Shunde"; lone surnames are aliased later
+        return "place"
     return "name"  # decided later (Chinese POS, transliteration, context votes)
 
 
@@ -195,7 +237,7 @@ def extract_en(doc: Document) -> Candidates:
     cands = Candidates(doc.lang)
     sents = doc.sentences
     toks_by = [_tokens(s.text) for s in sents]
-    heads = [_headline(t) for t in toks_by]
+    heads = [_headline(s.text, t) for s, t in zip(sents, toks_by)]
     # Words seen capitalised in mid-sentence (not initial) anywhere: proof a sentence-initial one is a name.
     mid_caps = {t.text for toks, h in zip(toks_by, heads) if not h for t in toks if not t.initial and _is_cap(t.text)}
     lower_words = Counter(t.text.lower() for toks in toks_by for t in toks if t.text[:1].islower())
@@ -209,7 +251,15 @@ def extract_en(doc: Document) -> Candidates:
     for si, s in enumerate(sents):
         for m in _ITALIC_RE.finditer(s.text):
             g = 1 if m.group(1) is not None else 2
-            add(m.group(g).strip(), m.group(g).strip(), "work", si, m.start(g), m.end(g), "title")
+            add(
+                m.group(g).strip(),
+                m.group(g).strip(),
+                "work",
+                si,
+                m.start(g),
+                m.end(g),
+                "title",
+            )
             title_spans.setdefault(si, []).append((m.start(), m.end()))
         for m in _QUOTE_RE.finditer(s.text):
             g = next(i for i in (1, 2, 3) if m.group(i) is not None)
@@ -226,13 +276,21 @@ def extract_en(doc: Document) -> Candidates:
                 add(q.lower(), q, "term", si, m.start(g), m.end(g), "quote")
 
     for si, (s, toks) in enumerate(zip(sents, toks_by)):
-        inside_title = lambda t: any(a <= t.start < b for a, b in title_spans.get(si, ()))  # noqa: E731
+        inside_title = lambda t, si=si: any(a <= t.start < b for a, b in title_spans.get(si, ()))
         if heads[si]:
             continue
         i = 0
         while i < len(toks):
             t = toks[i]
-            if inside_title(t) or not (_is_cap(t.text) or (t.text.lower() in _DIRECTIONS and i + 1 < len(toks) and _is_cap(toks[i + 1].text) and s.text[t.end : toks[i + 1].start] == " ")):
+            if inside_title(t) or not (
+                _is_cap(t.text)
+                or (
+                    t.text.lower() in _DIRECTIONS
+                    and i + 1 < len(toks)
+                    and _is_cap(toks[i + 1].text)
+                    and s.text[t.end : toks[i + 1].start] == " "
+                )
+            ):
                 i += 1
                 continue
             j = i + 1
@@ -240,13 +298,25 @@ def extract_en(doc: Document) -> Candidates:
                 w = toks[j].text
                 if _is_cap(w) and _strip_possessive(toks[j - 1].text) == toks[j - 1].text:
                     j += 1
-                elif w in _CONNECTORS and j + 1 < len(toks) and _is_cap(toks[j + 1].text) and s.text[toks[j].end : toks[j + 1].start] == " ":
+                elif (
+                    w in _CONNECTORS
+                    and j + 1 < len(toks)
+                    and _is_cap(toks[j + 1].text)
+                    and s.text[toks[j].end : toks[j + 1].start] == " "
+                ):
                     j += 2
                 else:
                     break
             span = toks[i:j]
             # Sentence-initial capitals are names only if the word is also capitalised mid-sentence.
-            while span and span[0].initial and (span[0].text.lower() in STOP or (len(span) == 1 and span[0].text not in mid_caps)):
+            while (
+                span
+                and span[0].initial
+                and (
+                    span[0].text.lower() in STOP
+                    or (span[0].text not in mid_caps and (len(span) == 1 or not romanisable(span[0].text)))
+                )
+            ):
                 span = span[1:]
                 while span and span[0].text in _CONNECTORS:
                     span = span[1:]
@@ -256,10 +326,14 @@ def extract_en(doc: Document) -> Candidates:
                 words = [w.text for w in span]
                 words[-1] = _strip_possessive(words[-1])
                 lw = words[0].lower()
-                skip = (
-                    len(words) == 1
-                    and (lw in STOP or lw in _MONTHS or lw in _HONORIFICS or lw in lower_words
-                         or re.match(r"[a-z]+(ese|ian|ish)\b", lw) or len(lw) < 2 or words[0].isdigit())
+                skip = len(words) == 1 and (
+                    lw in STOP
+                    or lw in _MONTHS
+                    or lw in _HONORIFICS
+                    or lw in lower_words
+                    or re.match(r"[a-z]+(ese|ian|ish)\b", lw)
+                    or len(lw) < 2
+                    or words[0].isdigit()
                 )
                 if lw in _MONTHS and len(words) > 1:
                     skip = True
@@ -267,7 +341,10 @@ def extract_en(doc: Document) -> Candidates:
                     text = " ".join(words)
                     before = [x.text for x in toks[max(0, i - 2) : i]]
                     typ = _name_type(words, before, "caps")
-                    a, b = span[0].start, span[-1].end - (len(span[-1].text) - len(words[-1]))
+                    a, b = (
+                        span[0].start,
+                        span[-1].end - (len(span[-1].text) - len(words[-1])),
+                    )
                     add(text, text, typ, si, a, b, "caps")
                     names.setdefault(text, typ)
             i = max(j, i + 1)
@@ -278,8 +355,13 @@ def extract_en(doc: Document) -> Candidates:
             if not _ACRONYM_RE.match(w) or len(w) < 2 or inside_title(t):
                 continue
             if s.text[t.start - 1 : t.start] == "(" and s.text[t.end : t.end + 1] == ")":
-                prev = [m for m in cands.mentions if m.sentence == si and m.source == "caps"
-                        and sents[si].anchor.start + t.start - 2 - m.end in (0, 1)]
+                prev = [
+                    m
+                    for m in cands.mentions
+                    if m.sentence == si
+                    and m.source == "caps"
+                    and sents[si].anchor.start + t.start - 2 - m.end in (0, 1)
+                ]
                 if prev and _acronym_matches(w, prev[-1].key.split()):
                     cands.abbreviations[w] = prev[-1].key
             add(w, w, "acronym", si, t.start, t.end, "acronym")
@@ -296,7 +378,19 @@ def extract_en(doc: Document) -> Candidates:
     # Acronym types: defined -> the expansion's type (usually org); undefined -> term.
     acr_type = {m.key: m.type for m in cands.mentions if m.source == "caps"}
     cands.mentions = [
-        (m if m.source != "acronym" else Mention(m.key, m.text, acr_type.get(cands.abbreviations.get(m.key, ""), "org") if m.key in cands.abbreviations else "term", m.sentence, m.start, m.end, "acronym"))
+        (
+            m
+            if m.source != "acronym"
+            else Mention(
+                m.key,
+                m.text,
+                acr_type.get(cands.abbreviations.get(m.key, ""), "org") if m.key in cands.abbreviations else "term",
+                m.sentence,
+                m.start,
+                m.end,
+                "acronym",
+            )
+        )
         for m in cands.mentions
     ]
     _en_term_runs(doc, toks_by, heads, cands)
@@ -334,7 +428,7 @@ def _en_term_runs(doc: Document, toks_by: list[list[_Tok]], heads: list[bool], c
             runs.append(run)
         for r in runs:
             for n in (1, 2, 3):
-                for a in range(0, len(r) - n + 1):
+                for a in range(len(r) - n + 1):
                     part = r[a : a + n]
                     text = s.text[part[0].start : part[-1].end]
                     grams.append((term_key(text), text, si, part[0].start, part[-1].end))
@@ -349,13 +443,25 @@ def _en_term_runs(doc: Document, toks_by: list[list[_Tok]], heads: list[bool], c
 # --------------------------------------------------------------------------- Chinese
 
 _ZH_TITLE_RE = re.compile(r"《([^《》\n]{1,40})》")
-_ZH_DOT_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[·•・][\u4e00-\u9fff]{1,8})+")
+_DOTS = frozenset("·•・‧")
+_ZH_HAN_RE = re.compile(r"[\u4e00-\u9fff]+")
 _ZH_BRACKET_RE = re.compile(r"（([\u4e00-\u9fff]{1,8})）|\(([\u4e00-\u9fff]{1,8})\)")
 _ZH_QUOTE_RE = re.compile(r"[“「]([\u4e00-\u9fff·]{2,12})[”」]")
-_POS_TYPE = {"nr": "person", "nrfg": "person", "nrt": "person", "ns": "place", "nt": "org", "nz": "name"}
-_NOUNISH = frozenset("n nz nt ns nr nrfg nrt ng vn l i j an".split())
-_CONTENT = _NOUNISH | frozenset("a b v".split())
-_ZH_STOP = frozenset("工人 人 时 是 有 说 来 去 会 没有 一个 这个 那个 我们 他们 什么 事 话 里 人们".split())
+_POS_TYPE = {
+    "nr": "person",
+    "nrfg": "person",
+    "nrt": "person",
+    "ns": "place",
+    "nt": "org",
+    "nz": "name",
+}
+_NOUNISH = frozenset(["n", "nz", "nt", "ns", "nr", "nrfg", "nrt", "ng", "vn", "l", "i", "j", "an"])
+_CONTENT = _NOUNISH | frozenset(["a", "b", "v"])
+_ZH_STOP = frozenset(
+    """
+    工人 人 时 是 有 说 来 去 会 没有 一个 这个 那个 我们 他们 什么 事 话 里 人们
+    """.split()
+)
 
 
 @lru_cache(maxsize=1)
@@ -367,6 +473,20 @@ def _jieba():
 
     jieba.setLogLevel(logging.WARNING)
     return pseg
+
+
+# jieba dictionary count (of ~60M) above which a word is too common to be a glossary term:
+# keeps 罢工 (1321) and 生产线 (521), drops 工厂 (3460), 公司 (45604).
+COMMON_FREQ = 2000
+
+
+@lru_cache(maxsize=1)
+def _jieba_freq() -> dict:
+    import jieba
+
+    _jieba()
+    jieba.initialize()
+    return jieba.dt.FREQ
 
 
 def subsequence(short: str, full: str) -> bool:
@@ -383,13 +503,11 @@ def extract_zh(doc: Document) -> Candidates:
         base = s.anchor.start
         text = s.text
 
-        def add(key, typ, a, b, source):
+        def add(key, typ, a, b, source, si=si, base=base):
             cands.mentions.append(Mention(key, key, typ, si, base + a, base + b, source))
 
         for m in _ZH_TITLE_RE.finditer(text):
             add(m.group(1), "work", m.start(1), m.end(1), "title")
-        for m in _ZH_DOT_NAME_RE.finditer(text):
-            add(m.group(), "person", m.start(), m.end(), "dot-name")
         for m in _ZH_QUOTE_RE.finditer(text):
             add(m.group(1), "term", m.start(1), m.end(1), "quote")
         words: list[tuple[str, str, int, int]] = []
@@ -400,6 +518,27 @@ def extract_zh(doc: Document) -> Candidates:
                 continue
             pos = a + len(w.word)
             words.append((w.word, w.flag, a, pos))
+        # Transliterated foreign names: jieba words joined by the middle dot (约翰·史密斯).
+        k = 0
+        while k < len(words):
+            e = k
+            while (
+                e + 2 < len(words)
+                and words[e + 1][0] in _DOTS
+                and words[e + 1][2] == words[e][3]
+                and words[e + 2][2] == words[e + 1][3]
+                and _ZH_HAN_RE.fullmatch(words[e + 2][0])
+            ):
+                e += 2
+            if e > k and _ZH_HAN_RE.fullmatch(words[k][0]):
+                add(
+                    text[words[k][2] : words[e][3]],
+                    "person",
+                    words[k][2],
+                    words[e][3],
+                    "dot-name",
+                )
+            k = e + 1
         for w, flag, a, b in words:
             if flag in _POS_TYPE and len(w) >= 2:
                 add(w, _POS_TYPE[flag], a, b, f"jieba:{flag}")
@@ -421,24 +560,59 @@ def extract_zh(doc: Document) -> Candidates:
         # Abbreviation defined in brackets right after its full form: 中华全国总工会（全总）.
         for m in _ZH_BRACKET_RE.finditer(text):
             short = m.group(1) or m.group(2)
-            before = [c for c in cands.mentions if c.sentence == si and c.end == base + m.start() and len(c.key) > len(short)]
-            before += [Mention(g[0], g[0], "term", si, base + g[3], base + g[4], "ngram") for g in grams if g[2] == si and g[4] == m.start() and len(g[0]) > len(short)]
+            before = [
+                c for c in cands.mentions if c.sentence == si and c.end == base + m.start() and len(c.key) > len(short)
+            ]
+            before += [
+                Mention(g[0], g[0], "term", si, base + g[3], base + g[4], "ngram")
+                for g in grams
+                if g[2] == si and g[4] == m.start() and len(g[0]) > len(short)
+            ]
             if before:
                 full = max(before, key=lambda c: len(c.key))
                 if subsequence(short, full.key):
                     cands.abbreviations[short] = full.key
-                    add(short, full.type, m.start(1) if m.group(1) else m.start(2), m.end(1) if m.group(1) else m.end(2), "abbreviation")
+                    add(
+                        short,
+                        full.type,
+                        m.start(1) if m.group(1) else m.start(2),
+                        m.end(1) if m.group(1) else m.end(2),
+                        "abbreviation",
+                    )
     counts = Counter(g[0] for g in grams)
+    freq = _jieba_freq()
     for surface, kind, si, a, b in grams:
         if kind == "v" and counts[surface] < 2:  # a lone verb is not a term; a recurring one may be (罢工)
             continue
+        if freq.get(surface, 0) > COMMON_FREQ:  # everyday words (公司, 开始, 城市) are not glossary terms
+            continue
         base = doc.sentences[si].anchor.start
-        cands.mentions.append(Mention(surface, surface, "term", si, base + a, base + b, "ngram" if kind == "n" else "ngram-v"))
+        cands.mentions.append(
+            Mention(
+                surface,
+                surface,
+                "term",
+                si,
+                base + a,
+                base + b,
+                "ngram" if kind == "n" else "ngram-v",
+            )
+        )
     # Abbreviations recur without brackets: 全总官员.
     for short in cands.abbreviations:
         for si, s in enumerate(doc.sentences):
             for m in re.finditer(re.escape(short), s.text):
-                cands.mentions.append(Mention(short, short, "org", si, s.anchor.start + m.start(), s.anchor.start + m.end(), "abbreviation"))
+                cands.mentions.append(
+                    Mention(
+                        short,
+                        short,
+                        "org",
+                        si,
+                        s.anchor.start + m.start(),
+                        s.anchor.start + m.end(),
+                        "abbreviation",
+                    )
+                )
     return _dedupe(cands)
 
 
