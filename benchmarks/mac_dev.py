@@ -49,7 +49,7 @@ def _docs(data: Path, name: str):
 
 def run_model(model: str, data: Path, max_align: int, out_dir: Path) -> dict:
     """Align every chapter with one model (in this process) and score it."""
-    from subalign.align import AlignOptions, align_windows
+    from subalign.aligner import AlignOptions, align_windows
     from subalign.encoders import load_encoder
     from subalign.evaluate import evaluate_paths
     from subalign.formats import to_ladder
@@ -101,7 +101,7 @@ def run_scaling(data: Path, factors: list[int], max_align: int) -> list[dict]:
     CPU seconds are reported beside wall seconds: on a shared 2-core machine
     they are the steadier measure of growth.
     """
-    from subalign.align import AlignOptions, align_windows
+    from subalign.aligner import AlignOptions, align_windows
     from subalign.documents import document_from_text
     from subalign.encoders import load_encoder
     from subalign.windows import embed_windows

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from subalign import band as band_mod
-from subalign.align import MAX_ALIGN_LIMIT, AlignOptions, align_documents, align_windows
+from subalign.aligner import MAX_ALIGN_LIMIT, AlignOptions, align_documents, align_windows
 from subalign.api import align, align_files
 from subalign.documents import document_from_text
 from subalign.encoders import load_encoder
@@ -369,7 +369,7 @@ def test_long_synthetic_document_coarse_to_fine(monkeypatch):
         return real_halve(emb, lens)
 
     band_cells: list[tuple[int, int, int]] = []
-    import subalign.align as align_mod
+    import subalign.aligner as align_mod
 
     real_dp = align_mod.band_dp
 
@@ -396,3 +396,13 @@ def test_long_synthetic_document_coarse_to_fine(monkeypatch):
     nn, mm, cells = band_cells[0]
     assert (nn, mm) == (n, m)
     assert cells <= 50 * (n + m) < (n + 1) * (m + 1) // 10
+
+
+def test_package_level_align_stays_callable():
+    """``subalign.align`` is the function, also after the aligner module is imported."""
+    import subalign
+    import subalign.aligner  # noqa: F401  (must not shadow the function)
+
+    first = subalign.align("The workers went on strike. The boss fled to Hong Kong.", "工人们罢工了。老板逃到了香港。")
+    second = subalign.align("The workers went on strike. The boss fled to Hong Kong.", "工人们罢工了。老板逃到了香港。")
+    assert [(l.src, l.tgt) for l in first.links] == [(l.src, l.tgt) for l in second.links]

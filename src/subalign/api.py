@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from subalign.align import AlignOptions, align_documents
+from subalign.aligner import AlignOptions, align_documents
 from subalign.documents import check_language_pair, document_from_text, load_document
 from subalign.types import Alignment, Document
 

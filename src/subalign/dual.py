@@ -7,7 +7,7 @@ tracks are aligned with the sentence aligner's banded DP over m-n beads
 (:func:`subalign.dp.band_dp`); each bead is scored by embedding similarity
 (:class:`subalign.scoring.BeadScorer`) plus a time term:
 
-1. align by meaning only (:func:`subalign.align.align_windows`);
+1. align by meaning only (:func:`subalign.aligner.align_windows`);
 2. fit the clock of B against A, ``t_B = t_A * (1 + drift) + offset``, robustly
    (Theil-Sen slope, median intercept, then least squares on the inliers) from
    the starts and ends of the linked cue groups;
@@ -383,7 +383,7 @@ def align_cues(
     """Align two subtitle tracks of one film by meaning and time (see the module docstring)."""
     from threadpoolctl import threadpool_limits
 
-    from subalign.align import AlignOptions
+    from subalign.aligner import AlignOptions
     from subalign.band import coarse_path
     from subalign.dp import band_around, band_dp
     from subalign.scoring import BeadScorer, ScoreParams

@@ -138,7 +138,7 @@ def retime(
     lang: str | None = None,
 ) -> RetimeResult:
     """Align translation *lines* to *cues* and time them (see the module docstring)."""
-    from subalign.align import AlignOptions, align_windows
+    from subalign.aligner import AlignOptions, align_windows
     from subalign.dual import cue_document, track_language
     from subalign.langid import normalize_lang
     from subalign.subtitles import plain_text

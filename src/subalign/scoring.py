@@ -68,6 +68,10 @@ class BeadScorer:
         # neighbour of the first/last sentence has similarity 0.
         self.pad_s = np.vstack([np.zeros((1, d)), e1s, np.zeros((1, d))]).astype(np.float32)
         self.pad_t = np.vstack([np.zeros((1, d)), e1t, np.zeros((1, d))]).astype(np.float32)
+        # Mean cosine of a sample of sentence pairs: what "no relation" scores.
+        k = min(256, len(e1s) * len(e1t))
+        rng = np.random.default_rng(0)
+        self.background = float(np.mean(np.einsum("ij,ij->i", e1s[rng.integers(0, len(e1s), k)], e1t[rng.integers(0, len(e1t), k)]))) if k else 0.0
 
     def __call__(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
         if a == 0 or b == 0:
@@ -103,7 +107,10 @@ class BeadScorer:
             sim = sim - self.p.paragraph_penalty * crosses
         return sim + self.p.bead_bonus
 
-    @staticmethod
-    def _neighbour_mean(left, right, no_left, no_right):
+    def _neighbour_mean(self, left, right, no_left, no_right):
+        """Mean over the neighbours that exist; the document's background
+        cosine where there are none (a bead spanning a whole side would
+        otherwise get no margin at all and swallow short texts)."""
         both = ~(no_left | no_right)
-        return np.where(both, (left + right) / 2, left + right)
+        one = np.where(both, (left + right) / 2, left + right)
+        return np.where(no_left & no_right, self.background, one)
