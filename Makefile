@@ -12,7 +12,7 @@ OUT ?= out
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,report-test,ray]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -25,6 +25,7 @@ demo: $(STAMP)
 	$(BIN)/subalign glossary samples/review.en.txt samples/review.zh.txt -o $(OUT)/glossary.tsv
 	$(BIN)/subalign glossary samples/review.en.txt samples/review.zh.txt -o $(OUT)/glossary.tbx
 	$(BIN)/subalign dual samples/dual/film.zh.srt samples/dual/film.en.srt -o $(OUT)/dual.ass --report $(OUT)/dual.json
+	$(BIN)/subalign report samples/review.en.txt --translation samples/review.zh.txt --subs samples/film.zh.srt -o $(OUT)/report.html
 	@echo "demo outputs are in $(OUT)/"
 
 test: $(STAMP)

@@ -310,10 +310,14 @@ def find(
 
 def _register_commands() -> None:
     # Defined in their own modules (typer-only imports, so --help stays instant).
+    from subalign.batch_cli import batch
     from subalign.dual_cli import dual, retime
     from subalign.glossary_cli import glossary
+    from subalign.report_cli import report
 
     app.command("glossary")(glossary)
+    app.command("report")(report)
+    app.command("batch")(batch)
     app.command("dual")(dual)
     app.command("retime")(retime)
 

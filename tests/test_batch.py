@@ -1,0 +1,265 @@
+"""subalign batch: manifest parsing, resume, failure isolation, local pool, CLI and Ray engines.
+
+A tiny deterministic hashing encoder stands in for the model (the batch machinery is
+under test, not alignment quality), so the whole file runs in well under a minute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from subalign import batch as b
+from subalign.types import SubalignError
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+class HashEncoder:
+    """Character-bigram hashing into 64 dims: deterministic, instant, picklable."""
+
+    name = "hash"
+    id = "hash-64"
+    dim = 64
+
+    def encode(self, texts, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            t = f" {t} "
+            for k in range(len(t) - 1):
+                h = int.from_bytes(hashlib.blake2b(t[k : k + 2].encode(), digest_size=4).digest(), "little")
+                out[i, h % self.dim] += 1.0
+            out[i] /= max(np.linalg.norm(out[i]), 1e-9)
+        out[:, 0] += 1e-3
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def hash_factory(model: str) -> HashEncoder:
+    return HashEncoder()
+
+
+@pytest.fixture
+def work(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    for name in ("review.en.txt", "review.zh.txt", "film.zh.srt"):
+        shutil.copy(SAMPLES / name, d / name)
+    shutil.copy(SAMPLES / "dual" / "film.en.srt", d / "film.en.srt")
+    (d / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    (d / "broken.srt").write_text("1\nthis is not a timestamp\nhello\n\n2\n00:00:0x --> ??\nworld\n", encoding="utf-8")
+    return d
+
+
+def write_csv(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- manifest parsing
+
+
+def test_csv_manifest_rows_and_bad_rows_by_line(tmp_path):
+    m = write_csv(tmp_path / "m.csv", [
+        "task,src,tgt,out,max_align",
+        "align,a.en.txt,a.zh.txt,a.tmx,4",          # 2 ok
+        "# a comment",                               # 3
+        "translate,a.en.txt,a.zh.txt,b.tmx,",        # 4 unknown task
+        "align,a.en.txt,,c.tmx,",                    # 5 missing tgt
+        "align,a.en.txt,a.zh.txt,d.docx,",           # 6 unknown extension
+        "align,a.en.txt,a.zh.txt,e.tsv,lots",        # 7 bad option value
+        "align,a.en.txt,a.zh.txt,a.tmx,",            # 8 duplicate out
+        "align,a.en.txt,a.zh.txt,../escape.tmx,",    # 9 out outside OUTDIR
+        "",
+        "quotes,r.txt,f.srt,q/r.srt,",               # 11 ok, sub-directory
+    ])
+    rows, errors = b.parse_manifest(m)
+    assert [(r.line, r.task, r.out) for r in rows] == [(2, "align", "a.tmx"), (11, "quotes", "q/r.srt")]
+    assert rows[0].options == {"max_align": 4} and rows[0].src == tmp_path / "a.en.txt"
+    assert rows[0].format == "tmx" and rows[1].format == "srt"
+    by_line = {e.line: e.message for e in errors}
+    assert sorted(by_line) == [4, 5, 6, 7, 8, 9]
+    assert "unknown task" in by_line[4] and "tgt" in by_line[5] and "d.docx" in by_line[6]
+    assert "max_align" in by_line[7] and "line 2" in by_line[8] and "inside OUTDIR" in by_line[9]
+
+
+def test_tsv_and_jsonl_manifests(tmp_path):
+    t = write_csv(tmp_path / "m.tsv", ["task\tsrc\ttgt\tout\ttop", "dual\ta.srt\tb.srt\tab.ass\ten", "dual\ta.srt\tb.srt\tx.srt\tleft"])
+    rows, errors = b.parse_manifest(t)
+    assert rows[0].options == {"top": "en"} and rows[0].format == "ass"
+    assert errors[0].line == 3 and "top" in errors[0].message
+    j = tmp_path / "m.jsonl"
+    j.write_text(
+        json.dumps({"task": "glossary", "src": "/abs/en.txt", "tgt": "zh.txt", "out": "g.json", "options": {"min_score": 0.7}}) + "\n"
+        + "{not json\n\n"
+        + json.dumps({"task": "retime", "src": "t.txt", "tgt": "s.srt", "out": "t.srt", "lang": "zh", "bogus": 1}) + "\n"
+        + json.dumps(["a", "list"]) + "\n",
+        encoding="utf-8",
+    )
+    rows, errors = b.parse_manifest(j)
+    assert [(r.line, r.options) for r in rows] == [(1, {"min_score": 0.7})]
+    assert rows[0].src == Path("/abs/en.txt") and rows[0].tgt == tmp_path / "zh.txt"
+    assert [e.line for e in errors] == [2, 4, 5] and "bogus" in errors[1].message
+
+
+def test_unusable_manifest_is_one_error(tmp_path):
+    with pytest.raises(SubalignError, match="header lacks tgt, out"):
+        b.parse_manifest(write_csv(tmp_path / "m.csv", ["task,src", "align,a"]))
+    with pytest.raises(SubalignError, match="no such"):
+        b.load_rows(tmp_path / "nope.csv")
+
+
+def test_directory_pairs(tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "zh").mkdir()
+    for n in ("x.txt", "y.txt"):
+        (tmp_path / "en" / n).write_text("Hi.", encoding="utf-8")
+    (tmp_path / "zh" / "x.txt").write_text("你好。", encoding="utf-8")
+    rows, errors = b.discover_pairs(tmp_path / "en", tmp_path / "zh")
+    assert [(r.task, r.src.name, r.tgt.parent.name, r.out) for r in rows] == [("align", "x.txt", "zh", "x.tmx")]
+    assert len(errors) == 1 and "y.txt" in errors[0].message
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    for n in ("film.en.srt", "film.zh.srt", "book.en.txt", "book.zh.txt", "lone.en.txt"):
+        (flat / n).write_text("x", encoding="utf-8")
+    rows, errors = b.discover_pairs(flat)
+    assert sorted((r.task, r.src.name, r.tgt.name, r.out) for r in rows) == [
+        ("align", "book.en.txt", "book.zh.txt", "book.tmx"),
+        ("dual", "film.en.srt", "film.zh.srt", "film.srt"),
+    ]
+    assert len(errors) == 1 and "lone.en.txt" in errors[0].message
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _manifest(work: Path) -> Path:
+    return write_csv(work / "m.csv", [
+        "task,src,tgt,out,max_align",
+        "align,review.en.txt,review.zh.txt,review.tmx,",
+        "align,review.en.txt,review.zh.txt,ladder/review.align,3",
+        "dual,film.en.srt,film.zh.srt,film.dual.srt,",
+        "quotes,review.en.txt,film.zh.srt,quotes.tsv,",
+    ])
+
+
+def test_run_resume_and_invalidation(work, tmp_path):
+    rows, errors = b.parse_manifest(_manifest(work))
+    assert not errors
+    out = tmp_path / "out"
+    rep = b.run_batch(rows, out, encoder_factory=hash_factory)
+    assert rep.counts == {"ok": 4, "skipped": 0, "failed": 0}, rep.failed
+    assert (out / "review.tmx").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert (out / "ladder" / "review.align").exists() and (out / "film.dual.srt").exists()
+    data = json.loads((out / b.REPORT_NAME).read_text(encoding="utf-8"))
+    assert data["counts"]["ok"] == 4 and all(len(it["key"]) == 64 for it in data["items"])
+    assert not [p for p in out.rglob("*.tmp")]
+
+    rep = b.run_batch(rows, out, encoder_factory=hash_factory)
+    assert rep.counts == {"ok": 0, "skipped": 4, "failed": 0}
+
+    # changed input bytes, changed options, a tampered output: exactly those redone
+    with open(work / "film.en.srt", "a", encoding="utf-8") as fh:
+        fh.write("\n")
+    (out / "review.tmx").write_text("tampered", encoding="utf-8")
+    rows2, _ = b.parse_manifest(write_csv(work / "m.csv", (work / "m.csv").read_text().splitlines()[:2] + [
+        "align,review.en.txt,review.zh.txt,ladder/review.align,4",
+    ] + (work / "m.csv").read_text().splitlines()[3:]))
+    rep = b.run_batch(rows2, out, encoder_factory=hash_factory)
+    status = {it["out"]: it["status"] for it in rep.items}
+    assert status == {"review.tmx": "ok", "ladder/review.align": "ok", "film.dual.srt": "ok", "quotes.tsv": "skipped"}
+    rep = b.run_batch(rows2, out, encoder_factory=hash_factory, resume=False)
+    assert rep.counts["ok"] == 4
+
+
+def test_bad_pairs_are_isolated(work, tmp_path):
+    m = write_csv(work / "m.csv", [
+        "task,src,tgt,out",
+        "align,review.en.txt,review.zh.txt,good.tsv",
+        "align,missing.txt,review.zh.txt,missing.tsv",
+        "align,binary.txt,review.zh.txt,binary.tsv",
+        "align,review.en.txt,review.en.txt,samelang.tsv",
+        "dual,broken.srt,film.zh.srt,broken.srt",
+        "glossary,review.zh.txt,review.en.txt,backwards.json",
+        "nonsense,a,b,c.tsv",
+        "align,review.en.txt,review.zh.txt,good.json",
+    ])
+    rows, errors = b.parse_manifest(m)
+    out = tmp_path / "out"
+    rep = b.run_batch(rows, out, row_errors=errors, encoder_factory=hash_factory)
+    status = {it["line"]: (it["status"], it["error"]) for it in rep.items}
+    assert status[2][0] == "ok" and status[9][0] == "ok"
+    assert "no such file" in status[3][1]
+    assert "binary" in status[4][1]
+    assert "both look like" in status[5][1]
+    assert status[6][0] == "failed" and status[6][1]
+    assert "English source" in status[7][1]
+    assert "unknown task" in status[8][1]
+    assert rep.counts == {"ok": 2, "skipped": 0, "failed": 6}
+    for name in ("missing.tsv", "binary.tsv", "samelang.tsv", "broken.srt", "backwards.json"):
+        assert not (out / name).exists()
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == [b.REPORT_NAME, "good.json", "good.tsv"]
+
+
+def test_local_pool_loads_model_once_per_worker(work, tmp_path):
+    rows, _ = b.parse_manifest(_manifest(work))
+    rows = rows + [b.BatchRow(9, "align", work / "missing.txt", work / "review.zh.txt", "x.tsv")]
+    rep = b.run_batch(rows, tmp_path / "out", jobs=2, encoder_factory=hash_factory)
+    assert rep.counts == {"ok": 4, "skipped": 0, "failed": 1}
+    assert {it["worker"] for it in rep.items if it["status"] == "ok"} - {os.getpid()}  # ran in worker processes
+    assert b.run_batch(rows, tmp_path / "out", jobs=2, encoder_factory=hash_factory).counts["skipped"] == 4
+
+
+def test_cli(work, tmp_path, monkeypatch):
+    import typer
+    from typer.testing import CliRunner
+
+    from subalign.batch_cli import batch
+
+    app = typer.Typer()
+    app.command("batch")(batch)
+    app.command("noop")(lambda: None)  # keep "batch" a subcommand
+    monkeypatch.setattr(b, "get_worker_encoder", lambda *a, **k: HashEncoder())
+    out = tmp_path / "out"
+    runner = CliRunner()
+    res = runner.invoke(app, ["batch", str(_manifest(work)), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "4 pairs: 4 done" in res.output
+    res = runner.invoke(app, ["batch", str(_manifest(work)), "-o", str(out)])
+    assert res.exit_code == 0 and "4 skipped" in res.output
+    bad = write_csv(work / "bad.csv", ["task,src,tgt,out", "align,nope.txt,review.zh.txt,n.tmx"])
+    res = runner.invoke(app, ["batch", str(bad), "-o", str(out)])
+    assert res.exit_code == 1 and "no such file" in res.output
+    assert json.loads((out / b.REPORT_NAME).read_text())["counts"]["failed"] == 1
+    # a directory pair
+    (tmp_path / "en").mkdir()
+    (tmp_path / "zh").mkdir()
+    shutil.copy(work / "review.en.txt", tmp_path / "en" / "review.txt")
+    shutil.copy(work / "review.zh.txt", tmp_path / "zh" / "review.txt")
+    res = runner.invoke(app, ["batch", str(tmp_path / "en"), str(tmp_path / "zh"), "-o", str(tmp_path / "o2")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "o2" / "review.tmx").exists()
+
+
+def test_ray_engine(work, tmp_path):
+    ray = pytest.importorskip("ray", reason="ray is not installed (pip install 'subalign[ray]')")
+    rows, _ = b.parse_manifest(_manifest(work))
+    rows = rows + [b.BatchRow(9, "dual", work / "broken.srt", work / "film.zh.srt", "x.srt")]
+    here = str(Path(__file__).resolve().parent)
+    env = {"PYTHONPATH": os.pathsep.join([here, *[p for p in sys.path if p]]),
+           "SUBALIGN_CACHE_DIR": os.environ["SUBALIGN_CACHE_DIR"]}
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, runtime_env={"env_vars": env})
+    try:
+        rep = b.run_batch(rows, tmp_path / "out", engine="ray", jobs=2, encoder_factory=hash_factory)
+        assert rep.counts == {"ok": 4, "skipped": 0, "failed": 1}, rep.items
+        assert rep.engine == "ray" and (tmp_path / "out" / "review.tmx").exists()
+        rep = b.run_batch(rows, tmp_path / "out", engine="ray", jobs=2, encoder_factory=hash_factory)
+        assert rep.counts == {"ok": 0, "skipped": 4, "failed": 1}
+    finally:
+        ray.shutdown()
