@@ -200,6 +200,22 @@ def _tiny_st_folder(root):
     return root / "st"
 
 
+def test_cached_hub_model_loads_from_the_cache_layout(tmp_path, monkeypatch):
+    """A hub name resolves to models--ORG--NAME/snapshots/<refs/main> without any network."""
+    import shutil
+
+    folder = _tiny_st_folder(tmp_path)
+    home = tmp_path / "st-home"
+    snap = home / "models--someone--tiny-labse" / "snapshots" / "abc123"
+    shutil.copytree(folder, snap)
+    (home / "models--someone--tiny-labse" / "refs").mkdir()
+    (home / "models--someone--tiny-labse" / "refs" / "main").write_text("abc123")
+    monkeypatch.setenv("SENTENCE_TRANSFORMERS_HOME", str(home))
+    enc = load_encoder("someone/tiny-labse", cache=False)
+    assert enc.id == "hf:someone/tiny-labse@abc123"
+    assert enc.encode(["the workers"]).shape == (1, 16)
+
+
 def test_user_sentence_transformers_folder_loads_offline(tmp_path):
     folder = _tiny_st_folder(tmp_path)
     enc = load_encoder(str(folder), cache=False)

@@ -449,21 +449,34 @@ def _not_local_error(spec: str, repo: str) -> SubalignError:
 
 
 def _hub_snapshot(repo: str) -> str | None:
-    """Local snapshot folder of a cached Hub model, without any network access.
+    """Local snapshot folder of a cached Hub model, read straight from the cache layout.
 
     Looks where sentence-transformers would have put it: ``$SENTENCE_TRANSFORMERS_HOME``
-    if set, and the standard Hugging Face cache.
+    if set, and the standard Hugging Face cache (``models--ORG--NAME/snapshots/REV``,
+    the revision named by ``refs/main`` first). Nothing here touches the network.
     """
     try:
-        from huggingface_hub import snapshot_download
+        from huggingface_hub.constants import HF_HUB_CACHE
     except ImportError:  # pragma: no cover - comes with sentence-transformers
         return None
-    for cache_dir in dict.fromkeys([os.environ.get("SENTENCE_TRANSFORMERS_HOME") or None, None]):
-        try:
-            with _hub_offline():
-                return snapshot_download(repo, local_files_only=True, cache_dir=cache_dir)
-        except Exception:  # LocalEntryNotFoundError, a malformed id, a broken cache...
+    folder = "models--" + repo.replace("/", "--")
+    for root in dict.fromkeys([os.environ.get("SENTENCE_TRANSFORMERS_HOME"), HF_HUB_CACHE]):
+        if not root:
             continue
+        snapshots = os.path.join(root, folder, "snapshots")
+        if not os.path.isdir(snapshots):
+            continue
+        revisions = sorted(os.listdir(snapshots))
+        try:
+            with open(os.path.join(root, folder, "refs", "main"), encoding="utf-8") as fh:
+                main = fh.read().strip()
+            revisions = [main] + [r for r in revisions if r != main]
+        except OSError:
+            pass
+        for rev in revisions:
+            path = os.path.join(snapshots, rev)
+            if os.path.isfile(os.path.join(path, "modules.json")) or os.path.isfile(os.path.join(path, "config.json")):
+                return path
     return None
 
 
