@@ -49,7 +49,8 @@ def align_windows(src: Windows, tgt: Windows, options: AlignOptions) -> list[Lin
     # The DP multiplies many tiny matrices: extra BLAS threads only add hand-off
     # cost (several times slower on 2 cores), so run it single-threaded.
     with threadpool_limits(limits=1, user_api="blas"):
-        path = coarse_path(src.emb[1], tgt.emb[1], src.lens, tgt.lens)
+        pairs = (src.emb[2], tgt.emb[2]) if len(src.emb) > 2 and len(tgt.emb) > 2 else None
+        path = coarse_path(src.emb[1], tgt.emb[1], src.lens, tgt.lens, pairs)
         lo, hi = band_around(path, n, m, options.band_width)
         beads = band_dp(n, m, lo, hi, types, BeadScorer(src, tgt, options.score))
     links = []

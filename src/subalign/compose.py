@@ -124,19 +124,26 @@ class UsePooler:
         z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
         return z.astype(np.float32)
 
-    def windows(self, pooled: np.ndarray, kmax: int) -> list[np.ndarray | None]:
-        """``emb[k][s]``: embedding of sentences s..s+k-1, for k = 1..kmax."""
+    def windows(self, pooled: np.ndarray, kmax: int, chunk: int = 4096) -> list[np.ndarray | None]:
+        """``emb[k][s]``: embedding of sentences s..s+k-1, for k = 1..kmax.
+
+        Built in row chunks so the transient memory of the head stays small
+        however long the document (book-length texts keep only the results).
+        """
         d = self.dim
         inner, bos, eos, cnt = pooled[:, :d], pooled[:, d : 2 * d], pooled[:, 2 * d : 3 * d], pooled[:, 3 * d]
         n = len(pooled)
-        ci = np.vstack([np.zeros((1, d)), np.cumsum(inner, axis=0, dtype=np.float64)])
-        cc = np.concatenate([[0.0], np.cumsum(cnt - 2.0)])
         out: list[np.ndarray | None] = [None]
         for k in range(1, kmax + 1):
-            if k > n:
-                out.append(np.zeros((0, d), dtype=np.float32))
-                continue
-            sums = (ci[k:] - ci[:-k]) + bos[: n - k + 1] + eos[k - 1 :]
-            out.append(self.head(sums.astype(np.float32), cc[k:] - cc[:-k] + 2.0))
+            rows = n - k + 1
+            res = np.zeros((max(rows, 0), d), dtype=np.float32)
+            for a in range(0, max(rows, 0), chunk):
+                b = min(rows, a + chunk)
+                sums = bos[a:b] + eos[a + k - 1 : b + k - 1]
+                counts = np.full(b - a, 2.0 - 2.0 * k)  # one BOS and one EOS per window
+                for j in range(k):
+                    sums += inner[a + j : b + j]
+                    counts += cnt[a + j : b + j]
+                res[a:b] = self.head(sums, counts)
+            out.append(res)
         return out
-

@@ -63,11 +63,6 @@ class BeadScorer:
         self.cs = np.concatenate([[0.0], np.cumsum(src.lens * ratio)])
         self.ct = np.concatenate([[0.0], np.cumsum(tgt.lens.astype(float))])
         e1s, e1t = src.emb[1], tgt.emb[1]
-        d = e1s.shape[1]
-        # Sentence embeddings padded with a zero row on each end, so the
-        # neighbour of the first/last sentence has similarity 0.
-        self.pad_s = np.vstack([np.zeros((1, d)), e1s, np.zeros((1, d))]).astype(np.float32)
-        self.pad_t = np.vstack([np.zeros((1, d)), e1t, np.zeros((1, d))]).astype(np.float32)
         # Mean cosine of a sample of sentence pairs: what "no relation" scores.
         k = min(256, len(e1s) * len(e1t))
         rng = np.random.default_rng(0)
@@ -81,14 +76,20 @@ class BeadScorer:
         sim = tv @ sv
         if self.p.margin:
             # Mean cosine with the other side's sentences just outside each
-            # window (indices into the zero-padded arrays).
-            t_before, t_after = self.pad_t[js - b] @ sv, self.pad_t[js + 1] @ sv
-            s_before, s_after = self.pad_s[i - a] @ tv.T, self.pad_s[i + 1] @ tv.T
-            if i - a > 0 and i < self.src.n and js[0] - b > 0 and js[-1] < self.tgt.n:
-                sim = sim - (t_before + t_after + s_before + s_after) / 4  # away from the edges
+            # window (read in place: a book-length side is not copied).
+            e1s, e1t, n_s, n_t = self.src.emb[1], self.tgt.emb[1], self.src.n, self.tgt.n
+            if i - a > 0 and i < n_s and js[0] - b > 0 and js[-1] < n_t:  # away from the edges
+                t_before, t_after = e1t[js - b - 1] @ sv, e1t[js] @ sv
+                s_before, s_after = e1s[i - a - 1] @ tv.T, e1s[i] @ tv.T
+                sim = sim - (t_before + t_after + s_before + s_after) / 4
             else:
-                nb_t = self._neighbour_mean(t_before, t_after, js - b == 0, js == self.tgt.n)
-                first, last = np.full(len(js), i - a == 0), np.full(len(js), i == self.src.n)
+                zero = np.zeros(len(js))
+                t_before = np.where(js - b > 0, e1t[np.maximum(js - b - 1, 0)] @ sv, 0.0)
+                t_after = np.where(js < n_t, e1t[np.minimum(js, n_t - 1)] @ sv, 0.0)
+                s_before = e1s[i - a - 1] @ tv.T if i - a > 0 else zero
+                s_after = e1s[i] @ tv.T if i < n_s else zero
+                nb_t = self._neighbour_mean(t_before, t_after, js - b == 0, js == n_t)
+                first, last = np.full(len(js), i - a == 0), np.full(len(js), i == n_s)
                 nb_s = self._neighbour_mean(s_before, s_after, first, last)
                 sim = sim - (nb_t + nb_s) / 2
         ls = self.cs[i] - self.cs[i - a]

@@ -28,13 +28,22 @@ def normalise(x: np.ndarray) -> np.ndarray:
 
 
 def mean_windows(emb: np.ndarray, weights: np.ndarray, kmax: int) -> list[np.ndarray | None]:
-    """``out[k][s]``: normalised weighted sum of sentence vectors s..s+k-1."""
-    d = emb.shape[1]
-    w = np.asarray(weights, dtype=np.float64)[:, None] if len(emb) else np.zeros((0, 1))
-    csum = np.vstack([np.zeros((1, d)), np.cumsum(emb * w, axis=0, dtype=np.float64)])
+    """``out[k][s]``: normalised weighted sum of sentence vectors s..s+k-1.
+
+    Shifted float32 sums rather than a float64 prefix sum: windows are short,
+    and a book-length side would otherwise hold several N x d float64 arrays.
+    """
+    n, d = emb.shape
+    weighted = (emb * np.asarray(weights, dtype=np.float32)[:, None]).astype(np.float32, copy=False)
     out: list[np.ndarray | None] = [None]
     for k in range(1, kmax + 1):
-        out.append(normalise(csum[k:] - csum[:-k]) if k <= len(emb) else np.zeros((0, d), np.float32))
+        if k > n:
+            out.append(np.zeros((0, d), np.float32))
+            continue
+        acc = weighted[: n - k + 1].copy()
+        for j in range(1, k):
+            acc += weighted[j : n - k + 1 + j]
+        out.append(normalise(acc))
     return out
 
 
@@ -94,9 +103,18 @@ class _Composer:
     def __init__(self, source, pooler):
         self.source, self.pooler = source, pooler
 
-    def compose(self, texts: list[str], kmax: int) -> list[np.ndarray | None]:
-        rows = self.source.encode(texts) if texts else np.zeros((0, self.pooler.pooled_dim), np.float32)
-        return self.pooler.windows(np.asarray(rows, dtype=np.float32), kmax)
+    def compose(self, texts: list[str], kmax: int, chunk: int = 8192) -> list[np.ndarray | None]:
+        """Windows of ``texts``, pooled in chunks so a book never holds all its pooled rows at once."""
+        n, d = len(texts), self.pooler.dim
+        out: list[np.ndarray | None] = [None] + [np.zeros((max(n - k + 1, 0), d), np.float32) for k in range(1, kmax + 1)]
+        for c in range(0, n, chunk):
+            rows = np.asarray(self.source.encode(texts[c : c + chunk + kmax - 1]), dtype=np.float32)
+            part = self.pooler.windows(rows, kmax)
+            for k in range(1, kmax + 1):
+                take = min(chunk, n - k + 1 - c)  # windows starting at c .. c+take-1
+                if take > 0:
+                    out[k][c : c + take] = part[k][:take]
+        return out
 
 
 def _pooled_encoder(encoder) -> _Composer | None:
