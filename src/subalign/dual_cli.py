@@ -7,7 +7,6 @@ imported here; the heavy modules are imported inside the functions.
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -37,18 +36,15 @@ _DUAL_EXTENSIONS = {".srt": "srt", ".ass": "ass", ".ssa": "ass", ".vtt": "vtt", 
 
 
 def _warn(msg: str) -> None:
-    typer.echo(f"subalign: warning: {msg}", err=True)
+    from subalign.cli import _warn as warn  # cli imports this module: resolve at call time
+
+    warn(msg)
 
 
 def _emit(text: str, out: Optional[Path], inputs: list[Path]) -> None:
-    if out is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from subalign.textio import atomic_write
+    from subalign.cli import _emit as emit
 
-    atomic_write(out, text, inputs=inputs)
-    typer.echo(f"subalign: wrote {out}", err=True)
+    emit(text, out, inputs)
 
 
 def _list_cues(label: str, numbers: list[int], limit: int = 20) -> str:
