@@ -263,3 +263,125 @@ def test_ray_engine(work, tmp_path):
         assert rep.counts == {"ok": 0, "skipped": 4, "failed": 1}
     finally:
         ray.shutdown()
+
+
+# --------------------------------------------------------------------------- outputs that collide or escape
+
+
+def test_outputs_that_collide_fail_with_a_reason(work, tmp_path):
+    m = write_csv(work / "m.csv", [
+        "task,src,tgt,out",
+        "quotes,review.en.txt,film.zh.srt,q.srt",            # 2 writes q.srt and its sidecar q.json
+        "align,review.en.txt,review.zh.txt,q.json",          # 3 clashes with line 2's sidecar
+        "align,review.en.txt,review.zh.txt,batch-report.json",  # 4 the batch's own report
+        "align,review.en.txt,review.zh.txt,.subalign-batch/x.tsv",  # 5 the batch's state
+        "align,review.en.txt,review.zh.txt,a.tsv",           # 6 ok
+        "align,review.en.txt,review.zh.txt,./a.tsv",         # 7 same file as line 6
+        "align,review.en.txt,review.zh.txt,sub/report.json",  # 8 ok: only OUTDIR/batch-report.json is reserved
+    ])
+    rows, errors = b.parse_manifest(m)
+    assert [r.line for r in rows] == [2, 6, 8]
+    by_line = {e.line: e.message for e in errors}
+    assert "sidecar" not in by_line[3] and "'q.json' is already written by line 2" in by_line[3]
+    assert "batch-report.json" in by_line[4] and ".subalign-batch" in by_line[5]
+    assert "already written by line 6" in by_line[7]
+    rep = b.run_batch(rows, tmp_path / "out", row_errors=errors, encoder_factory=hash_factory)
+    status = {it["line"]: it["status"] for it in rep.items}
+    assert status == {2: "ok", 3: "failed", 4: "failed", 5: "failed", 6: "ok", 7: "failed", 8: "ok"}
+    report = json.loads((tmp_path / "out" / b.REPORT_NAME).read_text(encoding="utf-8"))
+    assert report["counts"] == {"ok": 3, "skipped": 0, "failed": 4}
+    assert json.loads((tmp_path / "out" / "q.json").read_text(encoding="utf-8"))["srt"] == "q.srt"
+
+
+def test_a_later_quotes_sidecar_clashing_with_an_earlier_out(tmp_path):
+    rows = [b.BatchRow(2, "align", tmp_path / "a", tmp_path / "b", "q.json"),
+            b.BatchRow(3, "quotes", tmp_path / "a", tmp_path / "b", "q.srt")]
+    kept, errors = b.claim_outputs(rows)
+    assert [r.line for r in kept] == [2]
+    assert errors[0].line == 3 and "its sidecar 'q.json' is already written by line 2" in errors[0].message
+
+
+def test_a_symlink_inside_outdir_cannot_lead_out(work, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (out / "link").symlink_to(outside)
+    (out / "alias").symlink_to(out / "real")
+    m = write_csv(work / "m.csv", [
+        "task,src,tgt,out",
+        "align,review.en.txt,review.zh.txt,link/escape.tsv",
+        "align,review.en.txt,review.zh.txt,real/x.tsv",
+        "align,review.en.txt,review.zh.txt,alias/x.tsv",  # the same file as line 3, through a symlink
+    ])
+    rows, errors = b.parse_manifest(m)
+    assert not errors
+    rep = b.run_batch(rows, out, encoder_factory=hash_factory)
+    by_line = {it["line"]: it for it in rep.items}
+    assert "leads out of OUTDIR" in by_line[2]["error"]
+    assert by_line[3]["status"] == "ok"
+    assert "same file as an output of line 3" in by_line[4]["error"]
+    assert list(outside.iterdir()) == []
+
+
+def test_an_output_over_another_rows_input_fails_before_any_work(work, tmp_path):
+    m = write_csv(work / "m.csv", [
+        "task,src,tgt,out",
+        "align,review.en.txt,review.zh.txt,review.en.txt",
+        "align,review.en.txt,review.zh.txt,good.tsv",
+    ])
+    rows, _ = b.parse_manifest(m)
+    before = (work / "review.en.txt").read_bytes()
+    rep = b.run_batch(rows, work, encoder_factory=hash_factory)
+    by_line = {it["line"]: it for it in rep.items}
+    assert "refusing to overwrite the input" in by_line[2]["error"] and by_line[3]["status"] == "ok"
+    assert (work / "review.en.txt").read_bytes() == before
+
+
+def test_an_unusable_outdir_is_one_error(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(SubalignError, match="not a directory"):
+        b.run_batch([], tmp_path / "file", encoder_factory=hash_factory)
+    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / b.REPORT_NAME).mkdir()
+    with pytest.raises(SubalignError, match="is a directory"):
+        b.run_batch([], tmp_path / "o", encoder_factory=hash_factory)
+
+
+def test_a_manifest_line_over_128_kb(work, tmp_path):
+    options = json.dumps({"encoding": "utf-8", "note": "x" * 200_000}).replace('"', '""')
+    m = write_csv(work / "m.csv", ["task,src,tgt,out,options", f'align,review.en.txt,review.zh.txt,a.tsv,"{options}"',
+                                   "align,review.en.txt,review.zh.txt,b.tsv,"])
+    rows, errors = b.parse_manifest(m)
+    assert [r.line for r in rows] == [3]
+    assert errors[0].line == 2 and "'note' does not apply" in errors[0].message
+    big = write_csv(work / "big.csv", ["task,src,tgt,out", "align,review.en.txt," + "z" * 200_000 + ".txt,c.tsv"])
+    rows, errors = b.parse_manifest(big)
+    assert len(rows) == 1 and len(rows[0].tgt.name) == 200_004 and not errors
+
+
+@pytest.mark.parametrize("option", ["threshold=nan", "max_gap=inf", "time_weight=nan", "min_score=-inf"])
+def test_non_finite_float_options_are_row_errors(tmp_path, option):
+    key, value = option.split("=")
+    task = {"threshold": "quotes", "max_gap": "quotes", "time_weight": "dual", "min_score": "glossary"}[key]
+    out = {"quotes": "q.tsv", "dual": "d.srt", "glossary": "g.tsv"}[task]
+    m = write_csv(tmp_path / "m.csv", [f"task,src,tgt,out,{key}", f"{task},a,b,{out},{value}"])
+    rows, errors = b.parse_manifest(m)
+    assert not rows and key in errors[0].message and "finite" in errors[0].message
+
+
+def test_unknown_language_is_a_row_error(tmp_path):
+    m = write_csv(tmp_path / "m.csv", ["task,src,tgt,out,src_lang", "align,a,b,a.tsv,klingon"])
+    rows, errors = b.parse_manifest(m)
+    assert not rows and "klingon" in errors[0].message and "en or zh" in errors[0].message
+
+
+def test_retime_warns_when_both_sides_are_one_language(work, tmp_path):
+    from subalign.subtitles import read_subtitles
+
+    cues = read_subtitles(work / "film.en.srt")
+    (work / "same.txt").write_text("\n".join(" ".join(c.plain.split()) for c in cues[:30]) + "\n", encoding="utf-8")
+    rows = [b.BatchRow(1, "retime", work / "same.txt", work / "film.en.srt", "same.srt")]
+    rep = b.run_batch(rows, tmp_path / "out", encoder_factory=hash_factory)
+    assert rep.items[0]["status"] == "ok", rep.items
+    assert any("both look like en" in w for w in rep.items[0]["warnings"])

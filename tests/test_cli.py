@@ -492,3 +492,101 @@ def test_align_writes_several_formats_from_one_run(capsys, tmp_path):
 def test_align_rejects_format_with_several_outputs(capsys, tmp_path):
     code, _, err = run(capsys, "align", EN_FILE, ZH_FILE, "-o", tmp_path / "a.tsv", "-o", tmp_path / "b.tsv", "--format", "tsv")
     assert "--format applies to one output" in assert_one_error_line(code, err)
+
+
+# --------------------------------------------------------------------------- option checks before any work
+
+
+@pytest.fixture
+def no_model(monkeypatch):
+    import subalign.api
+    import subalign.encoders
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the model was loaded before the options were checked")
+
+    monkeypatch.setattr(subalign.encoders, "load_encoder", refuse)
+    monkeypatch.setattr(subalign.api, "get_encoder", refuse)
+
+
+SUBS_ZH = SAMPLES / "film.zh.srt"
+SUBS_EN = SAMPLES / "dual" / "film.en.srt"
+
+
+@pytest.mark.parametrize(
+    "args,flag",
+    [
+        (["quotes", EN_FILE, SUBS_ZH, "--threshold", "nan"], "--threshold"),
+        (["quotes", EN_FILE, SUBS_ZH, "--max-gap", "inf"], "--max-gap"),
+        (["find", "workers", SUBS_ZH, "--threshold", "-inf"], "--threshold"),
+        (["find", "workers", SUBS_ZH, "--max-gap", "nan"], "--max-gap"),
+        (["dual", SUBS_ZH, SUBS_EN, "--time-weight", "nan"], "--time-weight"),
+        (["dual", SUBS_ZH, SUBS_EN, "--time-weight", "inf"], "--time-weight"),
+    ],
+)
+def test_non_finite_numbers_are_refused_naming_the_flag(capsys, no_model, args, flag):
+    code, out, err = run(capsys, *args)
+    line = assert_one_error_line(code, err)
+    assert flag in line and "finite" in line and out == ""
+
+
+@pytest.mark.parametrize(
+    "args,flag",
+    [
+        (["align", EN_FILE, ZH_FILE, "--src-lang", "klingon"], "--src-lang"),
+        (["align", EN_FILE, ZH_FILE, "--tgt-lang", "tlh"], "--tgt-lang"),
+        (["quotes", EN_FILE, SUBS_ZH, "--lang", "klingon"], "--lang"),
+        (["dual", SUBS_ZH, SUBS_EN, "--b-lang", "klingon"], "--b-lang"),
+        (["retime", ZH_FILE, SUBS_EN, "--lang", "klingon"], "--lang"),
+    ],
+)
+def test_unknown_languages_are_refused_naming_the_flag(capsys, no_model, args, flag):
+    line = assert_one_error_line(*run(capsys, *args)[::2])
+    assert line.startswith(f"subalign: error: {flag}: unknown language") and "en or zh" in line
+
+
+@pytest.mark.parametrize(
+    "command,out,listed",
+    [
+        (["quotes", EN_FILE, SUBS_ZH], "q.tmx", ".json, .srt, .tsv, .txt"),
+        (["align", EN_FILE, ZH_FILE], "a.docx", ".align, .json, .ladder, .tmx, .tsv, .txt"),
+        (["align", EN_FILE, ZH_FILE], "noextension", ".tmx"),
+        (["dual", SUBS_ZH, SUBS_EN], "d.txt", ".ass, .json, .srt, .ssa, .vtt, .webvtt"),
+        (["retime", ZH_FILE, SUBS_EN], "r.ass", ".json, .srt, .vtt"),
+    ],
+)
+def test_unknown_output_extensions_are_refused_listing_the_known(capsys, tmp_path, no_model, command, out, listed):
+    line = assert_one_error_line(*run(capsys, *command, "-o", tmp_path / out)[::2])
+    assert listed in line and "--format" in line
+    assert not (tmp_path / out).exists()
+
+
+def test_format_overrides_the_extension_and_devices_need_none(null_output):
+    from subalign.cli import _output_format
+
+    assert _output_format("quotes", Path("q.tmx"), "json", "tsv") == "json"
+    assert _output_format("align", Path("/dev/null"), None, "ladder") == "ladder"
+    assert _output_format("retime", null_output, None, "srt") == "srt"
+    assert _output_format("quotes", None, None, "tsv") == "tsv"
+
+
+@pytest.fixture
+def null_output(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    return fifo
+
+
+def test_retime_warns_when_both_sides_look_like_one_language(capsys, tmp_path):
+    from subalign.subtitles import read_subtitles
+
+    cues = read_subtitles(SUBS_EN)[:12]
+    same = tmp_path / "same.txt"
+    same.write_text("\n".join(" ".join(c.plain.split()) for c in cues) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "retime", same, SUBS_EN, "-o", tmp_path / "out.srt")
+    assert code == 0, err
+    warnings = [ln for ln in err.splitlines() if "both look like en" in ln]
+    assert len(warnings) == 1 and warnings[0].startswith("subalign: warning:") and "--lang" in warnings[0]
+    code, out, err = run(capsys, "retime", ZH_FILE, SUBS_EN, "-o", tmp_path / "zh.srt")
+    assert code == 0, err
+    assert "both look like" not in err

@@ -114,3 +114,16 @@ def test_check_language_pair():
     hant = document_from_text(ZH_HANT, path="d.txt")
     warning = check_language_pair(zh, hant)
     assert warning is not None and "Chinese" in warning and "Hant" in warning
+
+
+def test_traditional_text_segments_like_its_simplified_original():
+    import opencc
+    from pathlib import Path
+
+    hans = (Path(__file__).resolve().parents[1] / "samples" / "review.zh.txt").read_text(encoding="utf-8")
+    hant = opencc.OpenCC("s2t").convert(hans)
+    assert hant != hans and len(hant) == len(hans)
+    a, b = document_from_text(hans), document_from_text(hant)
+    assert (a.lang, a.script, b.lang, b.script) == ("zh", "Hans", "zh", "Hant")
+    assert [s.anchor for s in b.sentences] == [s.anchor for s in a.sentences]
+    assert [s.text for s in b.sentences] == [hant[s.anchor.start : s.anchor.end] for s in b.sentences]  # as written

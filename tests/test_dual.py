@@ -346,3 +346,133 @@ def test_retime_command_on_sample(app, tmp_path, encoder):
         span = (by_number[nums[0]].start_ms, by_number[nums[-1]].end_ms)
         exact += (int(sub.start.total_seconds() * 1000), int(sub.end.total_seconds() * 1000)) == span
     assert exact >= 0.9 * len(gold)
+
+
+# ----------------------------------------------------------------------------- order and long lines
+
+
+class RecordingEncoder:
+    """A stand-in encoder that records what it is asked to embed (hashed character bigrams)."""
+
+    dim = 64
+
+    def __init__(self):
+        self.texts: list[str] = []
+
+    def encode(self, texts, batch_size: int = 64, show_progress: bool = False):
+        import zlib
+
+        texts = list(texts)
+        self.texts += texts
+        out = np.full((len(texts), self.dim), 1e-3, dtype=np.float32)
+        for i, t in enumerate(texts):
+            for a, b in zip(t, t[1:]):
+                out[i, zlib.crc32((a + b).encode()) % self.dim] += 1.0
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def _shuffled(path: Path, seed: int = 10) -> str:
+    import random
+
+    blocks = path.read_text(encoding="utf-8").strip().split("\n\n")
+    random.Random(seed).shuffle(blocks)
+    return "\n\n".join(blocks) + "\n"
+
+
+def _sample_lines() -> list[str]:
+    mod = _build_module()
+    return [" ".join(t.replace("\n", " ") for t in en) for en, z in mod.UNITS if en and z]
+
+
+def test_retime_with_shuffled_cues_gives_the_same_sane_cues(encoder):
+    from subalign.retime import retime
+    from subalign.subtitles import parse_subtitles, read_subtitles
+
+    lines = _sample_lines()
+    in_order = retime(lines, read_subtitles(SAMPLE / "film.zh.srt"), encoder)
+    shuffled = parse_subtitles(_shuffled(SAMPLE / "film.zh.srt"), "srt", warn=lambda msg: None)
+    got = retime(lines, shuffled, encoder)
+    assert [(c.start_ms, c.end_ms, c.text) for c in got.cues] == [(c.start_ms, c.end_ms, c.text) for c in in_order.cues]
+    assert got.links == in_order.links
+    # Sane: in order, no overlap, each as long as a subtitle is (no 1 ms or 14-minute cues).
+    for prev, cur in zip(got.cues, got.cues[1:]):
+        assert prev.end_ms <= cur.start_ms
+    assert all(300 <= c.end_ms - c.start_ms <= 15_000 for c in got.cues)
+    # Cues handed over by the API out of order are put in time order too.
+    api = retime(lines, list(reversed(read_subtitles(SAMPLE / "film.zh.srt"))), encoder)
+    assert [(c.start_ms, c.end_ms) for c in api.cues] == [(c.start_ms, c.end_ms) for c in in_order.cues]
+
+
+def test_dual_with_shuffled_cues_gives_the_same_links(encoder, sample_result):
+    from subalign.dual import align_cues
+    from subalign.subtitles import parse_subtitles, read_subtitles
+
+    a = parse_subtitles(_shuffled(SAMPLE / "film.zh.srt"), "srt", warn=lambda msg: None)
+    result = align_cues(a, read_subtitles(SAMPLE / "film.en.srt"), encoder)
+    assert _link_set(result) == _link_set(sample_result)
+
+
+LONG_EN = ("The workers waited for their wages, and the boss ran away with the money. " * 3_000)[:200_000]
+
+
+def test_retime_a_200_kb_line_is_matched_by_bounded_pieces():
+    from subalign.retime import retime
+    from subalign.segment import max_chars
+    from subalign.subtitles import read_subtitles
+
+    cues = read_subtitles(SAMPLE / "film.zh.srt")
+    lines = ["The factory opens.", LONG_EN, "The gates are chained."]
+    enc = RecordingEncoder()
+    result = retime(lines, cues, enc, lang="en")
+    # Pieces and their two-piece windows: never longer than two long-sentence limits.
+    assert max(len(t) for t in enc.texts) <= 2 * max_chars("en") + 1
+    assert sum(len(t) for t in enc.texts) <= 4 * (len(LONG_EN) + sum(len(c.plain) for c in cues))
+    assert [c.text for c in result.cues] == lines  # the line as written, one cue
+    for prev, cur in zip(result.cues, result.cues[1:]):
+        assert 0 <= prev.start_ms < prev.end_ms <= cur.start_ms < cur.end_ms
+    assert all(k in range(3) for lk in result.links for k in lk[0])
+    assert sorted(j for lk in result.links for j in lk[1]) == list(range(len(cues)))  # each cue once
+
+
+def test_dual_an_enormous_cue_is_matched_by_bounded_pieces():
+    from subalign.dual import align_cues, merge_cues, write_dual
+    from subalign.segment import max_chars
+    from subalign.subtitles import read_subtitles
+
+    b = read_subtitles(SAMPLE / "film.en.srt")
+    zh = ("工人们在等工资，老板跑了。法律写得清清楚楚。" * 4_000)[:60_000]
+    a = [Cue(1, 0, 1_000, 3_000_000, zh, zh)]
+    enc = RecordingEncoder()
+    result = align_cues(a, b, enc, lang_a="zh", lang_b="en")
+    assert max(len(t) for t in enc.texts) <= 2 * max_chars("en") + 1
+    assert [lk.a for lk in result.links if lk.a] == [(0,)]  # one cue, in exactly one link
+    assert sorted(j for lk in result.links for j in lk.b) == list(range(len(b)))
+    text = write_dual(merge_cues(result), "srt")
+    assert "".join(text.split()).count("法律写得清清楚楚") == zh.count("法律写得清清楚楚")  # nothing dropped
+
+
+def test_merge_unit_links_gives_each_cue_one_link():
+    from subalign.dual import merge_unit_links
+
+    owner_a = [0, 1, 1, 1, 2]  # cue 1 was cut into three pieces
+    owner_b = [0, 1, 2, 3, 4]
+    links = [((0,), (0,), 0.9), ((1,), (1,), 0.8), ((), (2,), 0.0), ((2,), (), 0.0), ((3,), (3,), 0.6), ((4,), (4,), 0.7)]
+    assert merge_unit_links(links, owner_a, owner_b) == [
+        ((0,), (0,), 0.9), ((1,), (1, 2, 3), 0.7), ((2,), (4,), 0.7)
+    ]
+    same = [((0,), (0,), 0.5), ((), (1,), 0.0), ((1,), (2,), 0.25)]
+    assert merge_unit_links(same, [0, 1], [0, 1, 2]) == [((0,), (0,), 0.5), ((), (1,), 0.0), ((1,), (2,), 0.25)]
+
+
+def test_time_lines_keeps_leading_unlinked_lines_in_order():
+    from subalign.retime import time_lines
+
+    cues = _cues([(200, 2000, "a"), (2100, 3000, "b")])
+    lines = ["first", "second", "third", "fourth"]
+    times, unlinked = time_lines(lines, cues, [((0,), ()), ((1,), ()), ((2,), (0,)), ((3,), (1,))])
+    assert unlinked == [0, 1]
+    prev = 0
+    for s, e in times:
+        assert prev <= s < e
+        prev = e
+    assert times[0][0] == 200 and times[2][1] <= 2000

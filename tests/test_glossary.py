@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
 
 import pytest
 import typer
@@ -370,3 +372,262 @@ def test_cli_usage_errors(tmp_path):
 
     res = CliRunner().invoke(_app(), ["glossary", "--check", str(tmp_path / "x.tsv"), "b"])
     assert isinstance(res.exception, SubalignError)
+
+
+# --------------------------------------------------------------------------- input no one here wrote (issue 10)
+
+WE_THE_EN = "The film was made by We The. Later We The said it again.\n"
+WE_THE_ZH = "这部电影是我们拍的。后来我们又说了一遍。\n"
+
+
+class HashEncoder:
+    """A stand-in encoder: a fixed unit vector per string (deterministic, no model)."""
+
+    def encode(self, texts):
+        import hashlib
+
+        import numpy as np
+
+        out = np.zeros((len(texts), 16), dtype=np.float32)
+        for i, t in enumerate(texts):
+            v = np.frombuffer(hashlib.blake2b(t.encode(), digest_size=16).digest(), dtype=np.uint8) - 127.5
+            out[i] = v / np.linalg.norm(v)
+        return out
+
+
+def one_to_one(src_text: str, tgt_text: str, presplit: bool = False):
+    """An alignment linking sentence i to sentence i (the rest unaligned), without a model."""
+    from subalign.types import Alignment, Link
+
+    src = document_from_text(src_text, lang="en", presplit=presplit)
+    tgt = document_from_text(tgt_text, lang="zh", presplit=presplit)
+    n = min(len(src), len(tgt))
+    links = [Link((i,), (i,), 0.8) for i in range(n)]
+    links += [Link((i,), (), 0.0) for i in range(n, len(src))] + [Link((), (j,), 0.0) for j in range(n, len(tgt))]
+    return Alignment(src, tgt, links, "test")
+
+
+def test_a_run_of_stop_words_is_no_name():
+    caps = en_keys(WE_THE_EN).get("caps", set())
+    assert not caps & {"We The", "We", "The"}
+    assert find_name([], "我们又说了一遍") == []  # no words spell nothing (was IndexError)
+    assert en_keys("They flew to The Hague.")["caps"] == {"The Hague"}  # a stop word inside a name is fine
+
+
+def test_stop_word_run_builds_a_glossary(enc):
+    from subalign.api import align
+
+    al = align(document_from_text(WE_THE_EN, lang="en"), document_from_text(WE_THE_ZH, lang="zh"), encoder=enc)
+    entries = build_glossary(al, enc)
+    assert all(e.en not in ("We The", "We", "The") for e in entries)
+
+
+def test_capitalised_run_of_stop_words_inside_a_real_name_pair():
+    al = one_to_one("Zeng Qiang met We The in Chengdu. Zeng Qiang left.", "曾强在成都见了我们。曾强走了。")
+    got = {(e.en, e.zh) for e in build_glossary(al, HashEncoder())}
+    assert ("Zeng Qiang", "曾强") in got
+
+
+def test_romanisable_does_not_backtrack():
+    from subalign.terms import romanisable
+
+    assert romanisable("Hanqing") and romanisable("Siu-ling") and not romanisable("Later")
+    # "ian" = "i" + "an": a regex (syllable)+ tries 2^n splits before failing on the q
+    assert not romanisable("Ian" * 5000 + "q")
+    assert romanisable("Ian" * 5000)
+    caps = en_keys(("Ianianianianianianianianianianianianianq " * 3 + "Smith spoke. ") * 2)
+    assert "caps" not in caps or all(len(k.split()) <= 10 for k in caps["caps"])
+
+
+def _check_offsets(doc, cands):
+    for m in cands.mentions:
+        assert doc.text[m.start : m.end] == m.text, m
+
+
+@pytest.mark.parametrize("presplit", [False, True])
+def test_english_extraction_on_a_1mb_line(presplit):
+    """One line of 1 MB, no line break: every mention still slices its text out (no quadratic step)."""
+    from pathlib import Path
+
+    review = (Path(__file__).resolve().parent.parent / "samples/review.en.txt").read_text(encoding="utf-8")
+    line = review.replace("\n", " ")
+    text = (line * (1_000_000 // len(line) + 1))[:1_000_000]
+    doc = document_from_text(text, lang="en", presplit=presplit)
+    assert len(doc) == 1 if presplit else len(doc) > 5000
+    c = extract_en(doc)
+    _check_offsets(doc, c)
+    keys = Counter(m.key for m in c.mentions if m.source == "caps")
+    assert keys["Tang Wenjie"] >= 100 and keys["Houjie"] >= 100
+
+
+def test_100kb_capitalised_run_is_not_a_name():
+    words = ["Alpha", "Beta", "Zeng", "Qiang", "Wong", "Siu-ling", "Ianianian"]
+    run = " ".join(words[i % len(words)] for i in range(16_000))  # ~100 KB
+    for presplit in (False, True):
+        doc = document_from_text(f"He met {run} there. Later Zeng Qiang left.", lang="en", presplit=presplit)
+        c = extract_en(doc)
+        _check_offsets(doc, c)
+        assert all(len(m.key.split()) <= 10 for m in c.mentions if m.source == "caps")
+
+
+def test_many_definitions_and_headlines_in_one_pass():
+    """Acronym definitions, headline re-finding and Chinese abbreviations used to rescan every mention."""
+    n = 3000
+    name = lambda i: "Kal" + "".join("abcdefghij"[int(d)] for d in str(i))  # Kalab, Kalac, ...
+    en = " ".join(f"members of the {name(i)} Union (KU) met." for i in range(n))
+    heads = "\n".join(f"{name(i)} Union Meets {name(i + 1)} Union At Last" for i in range(0, n, 3))
+    doc = document_from_text(en + "\n" + heads, lang="en", presplit=True)
+    c = extract_en(doc)
+    _check_offsets(doc, c)
+    assert c.abbreviations == {"KU": f"{name(n - 1)} Union"}  # the last definition wins
+    in_heads = [m.key for m in c.mentions if m.source == "caps" and m.start > len(en)]
+    assert len(in_heads) == 2 * len(range(0, n, 3)) and in_heads[:2] == ["Kala Union", "Kalb Union"]
+    zh = "中华全国总工会（全总）说了。" + "全总官员来了，工会（工）也来了。" * 2000
+    zdoc = document_from_text(zh, lang="zh", presplit=True)
+    zc = extract_zh(zdoc)
+    for m in zc.mentions:
+        assert zdoc.text[m.start : m.end] == m.key
+    assert sum(m.key == "全总" for m in zc.mentions) == 2001
+
+
+def test_long_or_dense_links_are_left_out_with_a_warning():
+    """A presplit paragraph of 60 KB is one link: too coarse to pair terms in, and not quadratic."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "samples"
+    en = root.joinpath("review.en.txt").read_text(encoding="utf-8").replace("\n", " ") * 10
+    zh = root.joinpath("review.zh.txt").read_text(encoding="utf-8").replace("\n", "") * 10
+    al = one_to_one(en + "\nZeng Qiang spoke.", zh + "\n曾强说话了。", presplit=True)
+    warned: list[str] = []
+    entries = build_glossary(al, HashEncoder(), warn=warned.append)
+    assert [(e.en, e.zh) for e in entries] == [("Zeng Qiang", "曾强")]
+    assert len(warned) == 1 and "1 of 2 links" in warned[0]
+
+
+def test_glossary_options_reject_nonsense():
+    from subalign.glossary import GlossaryOptions
+    from subalign.types import SubalignError
+
+    for bad in ({"min_score": float("nan")}, {"min_score": 2.0}, {"sim_floor": 0.8, "sim_ceil": 0.8},
+                {"max_link_chars": 0}):
+        with pytest.raises(SubalignError):
+            GlossaryOptions(**bad)
+
+
+def test_check_with_a_big_glossary_matches_the_plain_regex(constructed):
+    """Thousands of rows: the word-indexed search finds what one regex per row finds."""
+    import re
+
+    from subalign.glossary import TermFinder, _en_pattern
+
+    al, _ = constructed
+    rows = [("Zeng Qiang", "曾强"), ("Chengdu", "蓉城"), ("strike", "罢工")]
+    rows += [(f"term{i} word", f"词{i}") for i in range(5000)]
+    issues = check_glossary(al, rows)
+    assert [(i.en, i.src_anchors[0].id) for i in issues] == [("Chengdu", "p1.s1"), ("Chengdu", "p3.s1")]
+    terms = ["Zeng Qiang", "ACFTU", "strike", "Trade Unions", "e-mail", "U.S.", "(ACFTU)", "alliance"]
+    pats = {t: _en_pattern(t) for t in terms}
+    text = al.src.text + " The strikes, an e-mail to the U.S. and (ACFTU) alliances."
+    got = TermFinder(pats).find(text)
+    for t, p in pats.items():
+        assert [m.span() for m in got.get(t, [])] == [m.span() for m in p.finditer(text)], t
+    assert re.search("strikes", text) and got["strike"]
+
+
+def test_glossary_file_with_a_line_over_128kb(tmp_path):
+    big = "x" * 200_000
+    p = tmp_path / "g.tsv"
+    p.write_text(f"en\tzh\tcontext_en\nZeng Qiang\t曾强\t{big}\n", encoding="utf-8")
+    assert read_glossary(p) == [("Zeng Qiang", "曾强")]
+    p = tmp_path / "g.csv"
+    p.write_text(f'en,zh\n"{big}",x\nChengdu,成都\n', encoding="utf-8")
+    assert read_glossary(p)[1] == ("Chengdu", "成都")
+    from subalign.types import SubalignError
+
+    p = tmp_path / "g.json"
+    p.write_text('{"entries": [{"en": 1, "zh": "x"}]}', encoding="utf-8")
+    with pytest.raises(SubalignError, match="entry 1"):
+        read_glossary(p)
+    p.write_text("[" * 100_000, encoding="utf-8")
+    with pytest.raises(SubalignError):
+        read_glossary(p)
+
+
+def _write_pair(tmp_path, en=EN, zh=ZH):
+    src, tgt = tmp_path / "a.en.txt", tmp_path / "a.zh.txt"
+    src.write_text(en, encoding="utf-8")
+    tgt.write_text(zh, encoding="utf-8")
+    return src, tgt
+
+
+def test_cli_stop_word_run(tmp_path, monkeypatch, enc):
+    import subalign.api
+
+    monkeypatch.setattr(subalign.api, "get_encoder", lambda *a, **k: enc)
+    src, tgt = _write_pair(tmp_path, WE_THE_EN, WE_THE_ZH)
+    res = CliRunner().invoke(_app(), ["glossary", str(src), str(tgt)])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines()[0].split("\t")[:2] == ["en", "zh"]
+
+
+def test_cli_checks_files_and_outputs_before_loading_the_model(tmp_path, monkeypatch):
+    import subalign.api
+    from subalign.types import SubalignError
+
+    def no_model(*a, **k):
+        raise AssertionError("the model was loaded before the inputs were checked")
+
+    monkeypatch.setattr(subalign.api, "get_encoder", no_model)
+    src, tgt = _write_pair(tmp_path)
+    (tmp_path / "outdir").mkdir()
+    gl = tmp_path / "g.tsv"
+    gl.write_text("en\tzh\nZeng Qiang\t曾强\n", encoding="utf-8")
+    for args in (
+        [str(src), str(tmp_path / "missing.zh.txt")],
+        [str(src), str(tgt), "-o", str(tmp_path / "outdir")],
+        [str(src), str(tgt), "-o", str(src)],
+        ["--check", str(tmp_path / "missing.tsv"), str(src), str(tgt)],
+        [str(tgt), str(src)],  # Chinese first
+        [str(src), str(tgt), "--min-score", "nan"],
+    ):
+        res = CliRunner().invoke(_app(), ["glossary", *args])
+        assert isinstance(res.exception, SubalignError), (args, res.exception)
+        assert "\n" not in str(res.exception)
+    assert src.read_text(encoding="utf-8") == EN
+
+
+def test_cli_language_options(tmp_path, monkeypatch, enc):
+    import subalign.api
+    from subalign.types import SubalignError
+
+    monkeypatch.setattr(subalign.api, "get_encoder", lambda *a, **k: enc)
+    src, tgt = _write_pair(tmp_path)
+    res = CliRunner().invoke(_app(), ["glossary", str(src), str(tgt), "--src-lang", "en", "--tgt-lang", "zh"])
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(_app(), ["glossary", str(src), str(tgt), "--tgt-lang", "en"])
+    assert isinstance(res.exception, SubalignError)
+    assert "as en" in str(res.exception) and "--src-lang en --tgt-lang zh" in str(res.exception)
+
+
+def test_cli_check_reads_a_glossary_with_long_lines(tmp_path, monkeypatch, enc):
+    import subalign.api
+
+    monkeypatch.setattr(subalign.api, "get_encoder", lambda *a, **k: enc)
+    src, tgt = _write_pair(tmp_path)
+    gl = tmp_path / "g.tsv"
+    gl.write_text("en\tzh\tcontext_en\nChengdu\t蓉城\t" + "y" * 200_000 + "\n", encoding="utf-8")
+    res = CliRunner().invoke(_app(), ["glossary", "--check", str(gl), str(src), str(tgt)])
+    assert res.exit_code == 0, res.output
+    assert [line.split("\t")[1] for line in res.stdout.strip().splitlines()[1:]] == ["Chengdu", "Chengdu"]
+
+
+def test_cli_unknown_output_extension_is_refused_before_work(tmp_path):
+    # `-o terms.tmx` used to write TSV silently into a file named .tmx.
+    from subalign.cli import main
+
+    root = Path(__file__).resolve().parent.parent / "samples"
+    out = tmp_path / "terms.tmx"
+    with pytest.raises(SystemExit) as e:
+        main(["glossary", str(root / "review.en.txt"), str(root / "review.zh.txt"), "-o", str(out)])
+    assert e.value.code == 2
+    assert not out.exists()

@@ -104,3 +104,55 @@ def test_short_english_is_not_taken_for_a_neighbour():
     # langdetect alone calls this Danish; English is a close candidate and wins.
     assert detect_language("Workers struck. Managers left.") == ("en", None)
     assert detect_language("Die Arbeiter streikten, weil die Löhne nicht gezahlt wurden.")[0] == "de"
+
+
+@pytest.mark.parametrize("code", ["klingon", "tlh", "xx", "zz-ZZ", "e n"])
+def test_unknown_language_is_refused_saying_what_is_accepted(code):
+    with pytest.raises(SubalignError, match=r"unknown language .*use en or zh"):
+        normalize_lang(code)
+
+
+def test_languages_detection_can_give_are_accepted():
+    # every code langdetect can return is a valid override, so an override never
+    # has to be something detection could not have said
+    from subalign.langid import _known_languages
+
+    assert {"en", "zh", "fr", "de", "ja", "ko", "ca", "tl"} <= _known_languages()
+    assert normalize_lang("ca") == "ca" and normalize_lang("zh-Hant-TW") == "zh"
+
+
+def _html_paragraphs(text: str, numeric: bool = False) -> str:
+    """Each line as an HTML paragraph, optionally written as numeric character references."""
+    lines = [ln for ln in text.split("。") if ln]
+    body = ("".join(f"&#{ord(c)};" for c in ln) if numeric else ln for ln in lines)
+    return "".join(f'<p class="calibre_para"><span class="calibre_span">{b}。</span></p>\n' for b in body)
+
+
+def test_chinese_inside_html_is_chinese():
+    # before markup was stripped these came out Spanish, Catalan and Catalan
+    assert detect_language(_html_paragraphs(ZH_HANS, numeric=True)) == ("zh", "Hans")
+    short = '<p class="calibre_para"><span class="calibre_span">工人</span></p><p class="calibre_para">老板跑了。</p>'
+    assert detect_language(short) == ("zh", "Hans")
+    assert detect_language(_html_paragraphs(ZH_HANT)) == ("zh", "Hant")
+    assert detect_language("<html><body><p>" + EN + "</p></body></html>") == ("en", None)
+
+
+def test_visible_text_drops_tags_and_comments_and_decodes_entities():
+    from subalign.langid import visible_text
+
+    page = '<p class="x">工人&amp;老板 &#x5de5;</p><!-- a note --><br/>罢工'
+    assert visible_text(page).split() == ["工人&老板", "工", "罢工"]
+    assert visible_text("a < b and c > d, AT&T, x<3") == "a < b and c > d, AT&T, x<3"
+    assert visible_text("<a" * 1000) == "<a" * 1000  # unterminated: left as it is (and read in linear time)
+
+
+def test_han_dominated_text_is_chinese_whatever_langdetect_says():
+    # Han characters with a few Latin words: the Han share decides
+    assert detect_language("工人 Lin 罢工 Wang 老板 跑了 工厂 关门")[0] == "zh"
+
+
+def test_full_width_latin_in_chinese_is_still_chinese():
+    # langdetect called this Korean: full-width letters are folded, and Han text
+    # without kana or hangul cannot be Japanese or Korean.
+    assert detect_language("工人ＡＢＣ１２３.")[0] == "zh"
+    assert detect_language("これは日本語の文です。東京へ行きます。")[0] == "ja"

@@ -381,6 +381,110 @@ def test_samples_gold(encoder):
             assert ",".join(str(c.number) for c in m.cues) == g["cues"], m.wording
 
 
+def _sample_matches(encoder, srt_text: str, warn=None):
+    cues = parse_subtitles(srt_text, "srt", name="film.zh.srt", warn=warn)
+    return find_quotes(extract_quotes(load_document(SAMPLES / "review.en.txt")), cues, encoder)
+
+
+def _found(matches) -> dict[str, tuple[int, ...]]:
+    return {m.wording: tuple(c.number for c in m.cues) for m in matches if m.found}
+
+
+@pytest.fixture(scope="module")
+def sample_found(encoder):
+    found = _found(_sample_matches(encoder, (SAMPLES / "film.zh.srt").read_text(encoding="utf-8")))
+    assert len(found) == 12
+    return found
+
+
+def test_samples_with_shuffled_cues_give_the_same_quotes(encoder, sample_found):
+    blocks = (SAMPLES / "film.zh.srt").read_text(encoding="utf-8").strip().split("\n\n")
+    random.Random(10).shuffle(blocks)
+    warnings: list[str] = []
+    matches = _sample_matches(encoder, "\n\n".join(blocks) + "\n", warn=warnings.append)
+    assert _found(matches) == sample_found
+    assert len(warnings) == 1 and "not in time order" in warnings[0]
+
+
+def test_samples_in_traditional_script_give_the_same_quotes(encoder, sample_found):
+    import opencc
+
+    hant = opencc.OpenCC("s2t").convert((SAMPLES / "film.zh.srt").read_text(encoding="utf-8"))
+    assert "這" in hant and "这" not in hant
+    matches = _sample_matches(encoder, hant)
+    assert _found(matches) == sample_found
+    assert all(c.text in hant for m in matches if m.found for c in m.cues)  # cues as written
+    shown = " ".join(m.best.text + m.best.subtitle_text for m in matches if m.found)
+    assert not set(shown) & set("这们对说时会")  # never the Simplified view ...
+    assert set(shown) & set("這們對說時會")  # ... but the Traditional text
+
+
+class RecordingEncoder:
+    """A stand-in encoder that records every text it is asked to embed.
+
+    Vectors are hashed character bigrams, so similar texts are similar; the
+    tests below only look at what reached the encoder.
+    """
+
+    dim = 64
+
+    def __init__(self):
+        self.texts: list[str] = []
+
+    def encode(self, texts, batch_size: int = 64, show_progress: bool = False):
+        import zlib
+
+        import numpy as np
+
+        texts = list(texts)
+        self.texts += texts
+        out = np.full((len(texts), self.dim), 1e-3, dtype=np.float32)
+        for i, t in enumerate(texts):
+            for a, b in zip(t, t[1:]):
+                out[i, zlib.crc32((a + b).encode()) % self.dim] += 1.0
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+LONG_ZH = ("工人们在等工资，老板跑了。法律写得清清楚楚" * 10_000)[:70_000]  # ~200 KB in UTF-8
+LONG_EN = ("The workers waited for their wages and the boss ran away " * 4_000)[:200_000]
+
+
+def test_find_in_one_enormous_cue_hands_the_encoder_bounded_pieces():
+    from subalign.quotefinder import window_max_chars
+
+    cues = parse_subtitles(f"1\n00:00:01,000 --> 00:30:00,000\n{LONG_ZH}\n", "srt")
+    enc = RecordingEncoder()
+    hits = search("法律写得清清楚楚", cues, enc, top=3)
+    assert hits and all(h.numbers == [1] for h in hits[:1])
+    assert max(len(t) for t in enc.texts) <= window_max_chars("zh")
+    assert sum(len(t) for t in enc.texts) <= 4 * len(LONG_ZH)  # each character a bounded number of times
+    film = prepare_film(cues, RecordingEncoder())
+    assert "".join(film.phrases).replace(" ", "") == LONG_ZH.replace(" ", "")  # nothing dropped
+    assert int(film.win_len.max()) * max(map(len, film.phrases)) <= 2 * window_max_chars("zh")
+
+
+def test_a_200_kb_phrase_or_quotation_is_matched_by_a_bounded_prefix():
+    from subalign.quotefinder import bounded_query, window_max_chars
+
+    cues = read_subtitles(SAMPLES / "film.zh.srt")
+    enc = RecordingEncoder()
+    search(LONG_EN, cues, enc, top=2)
+    assert max(len(t) for t in enc.texts) <= window_max_chars("en")
+
+    text, units, cut = bounded_query(LONG_EN)
+    assert cut and LONG_EN.startswith(text) and 0 < len(text) <= window_max_chars("en")
+    assert bounded_query("Sign here, or leave with nothing.") == ("Sign here, or leave with nothing.", ["Sign here, or leave with nothing."], False)
+
+    review = f"Near the end the boss speaks. “{LONG_EN}.” Nobody answers.\n"
+    quotes = extract_quotes(document_from_text(review, lang="en"))
+    assert len(quotes) == 1 and len(quotes[0].parts[0]) > 190_000
+    enc = RecordingEncoder()
+    (m,) = find_quotes(quotes, cues, enc)
+    assert "matched by its first" in m.note and m.wording == quotes[0].text
+    assert len(m.text) <= window_max_chars("en") and quotes[0].parts[0].startswith(m.text)
+    assert max(len(t) for t in enc.texts) <= window_max_chars("en")
+
+
 # ----------------------------------------------------------------------------- CLI
 
 

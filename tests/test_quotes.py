@@ -225,6 +225,22 @@ def test_chinese_attribution_merges_and_context_joins_without_space():
     assert " " not in found[1].context
 
 
+def test_traditional_attribution_merges_like_simplified():
+    hant = "“我們不是乞丐，”一位女工對經理說，“我們是債主。”"
+    found = quotes(hant, "zh")
+    assert [q.parts for q in found] == [("我們不是乞丐，", "我們是債主。")]  # as written
+    assert quote_for_matching(found[0]) == "我們不是乞丐，我們是債主。"
+    hans = quotes("“我们不是乞丐，”一位女工对经理说，“我们是债主。”", "zh")
+    assert [q.spans for q in found] == [q.spans for q in hans]
+
+
+def test_a_200_kb_quotation_is_one_quote():
+    body = "the workers waited for their wages and the boss ran away " * 3_500
+    text = f"Near the end the boss speaks. “{body.strip()}.” Nobody answers."
+    [q] = quotes(text)
+    assert q.parts == (body.strip() + ".",) and text[q.spans[0][0] : q.spans[0][1]] == q.parts[0]
+
+
 def test_chinese_separate_quotes_without_speech_verb():
     assert texts("标语写着“和谐”与“进步”。", "zh") == ["和谐", "进步"]
 

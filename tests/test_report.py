@@ -160,7 +160,7 @@ def test_hostile_text_is_escaped_everywhere(hostile_page):
     assert not page.comments
     assert tags <= {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p", "div", "main",
                     "section", "span", "a", "aside", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
-                    "input", "script", "small"}
+                    "input", "script", "small", "bdi"}
     for _, attrs in page.tags:
         assert not any(k.startswith("on") for k in attrs), attrs
         for v in attrs.values():
@@ -572,3 +572,262 @@ def test_browser_hostile_page_runs_nothing(browser, hostile_page, tmp_path):
         assert not problems, problems  # no alert dialog, no error, no request
     finally:
         ctx.close()
+
+
+# --------------------------------------------------------------------------- input no one here wrote (issue 10)
+
+RLO, PDF, LRI, PDI = "\u202e", "\u202c", "\u2066", "\u2069"
+BIDI_EN = (
+    f"Open report{RLO}fdp.exe{PDF} now. The union{LRI} said {PDI}no & <script>alert(5)</script>.\n\n"
+    f"Mark\u200e and \u200f and \u061c end <img src=x onerror=alert(6)>."
+)
+BIDI_ZH = f"现在打开报告{RLO}fdp.exe{PDF}。工会{LRI}说{PDI}不。\n\n标记\u200e结束。"
+
+
+def bidi_alignment() -> Alignment:
+    src = document_from_text(BIDI_EN, lang="en")
+    tgt = document_from_text(BIDI_ZH, lang="zh")
+    links = [Link((i,), (i,), 0.9) for i in range(min(len(src), len(tgt)))]
+    links += [Link((i,), (), 0.0) for i in range(len(tgt), len(src))]
+    return Alignment(src, tgt, links, "test")
+
+
+def test_bidi_controls_are_shown_not_obeyed():
+    from subalign.report import BIDI_CONTROLS
+
+    a = bidi_alignment()
+    html = build_report(a, None, [("union", "工会")], title=f"t{RLO}x")
+    body = html.split('<script type="application/json"', 1)[0]
+    assert not any(c in body for c in BIDI_CONTROLS)  # none left to act on the page
+    assert "⟨U+202E⟩" in body and "⟨U+2066⟩" in body and "⟨U+200E⟩" in body and "⟨U+061C⟩" in body
+    page = Page(html)
+    assert "<title>t⟨U+202E⟩x</title>" in html
+    for s in a.src.sentences:  # each sentence is isolated, reads as written with the marks shown
+        shown = sentence_text(page, s.anchor.id).strip()
+        want = s.text
+        for c in BIDI_CONTROLS:
+            want = want.replace(c, f"⟨U+{ord(c):04X}⟩")
+        assert shown == want
+    assert sum(t == "bdi" for t, _ in page.tags) >= len(a.src.sentences) + len(a.tgt.sentences)
+    # the glossary marks still cover exactly the term (anchors keep their meaning)
+    marked = [attrs for t, attrs in page.tags if t == "span" and "data-g" in attrs]
+    assert len(marked) == 2
+    data = json.loads(page.scripts[0][1])  # the data block keeps the text, escaped
+    assert data["glossary"][0]["src"] == 1
+
+
+def test_csp_allows_only_our_script_by_hash():
+    import base64
+    import hashlib
+
+    html = build_report(bidi_alignment())
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert "unsafe-inline" not in csp and directives["default-src"] == "'none'"
+    page = Page(html)
+    code = page.scripts[1][1]
+    digest = base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode()
+    assert directives["script-src"] == f"'sha256-{digest}'"
+    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    style_digest = base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode()
+    assert directives["style-src"] == f"'sha256-{style_digest}'"
+
+
+def test_low_score_must_be_finite(tmp_path):
+    from typer.testing import CliRunner
+
+    from subalign.types import SubalignError
+
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(SubalignError):
+            build_report(bidi_alignment(), low_score=bad)
+    (tmp_path / "en.txt").write_text(BIDI_EN, encoding="utf-8")
+    for bad in ("nan", "inf", "-inf"):
+        res = CliRunner().invoke(_cli_app(), ["report", str(tmp_path / "en.txt"), "--low-score", bad,
+                                              "-o", str(tmp_path / "r.html")])
+        assert isinstance(res.exception, SubalignError) and "--low-score" in str(res.exception)
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_saved_quotes_from_another_review_are_refused(hostile_page):
+    from subalign.report import check_saved_quotes
+    from subalign.types import SubalignError
+
+    _, a = hostile_page
+    good = hostile_quotes(a.src)
+    check_saved_quotes(good, a.src)  # the review they came from: fine
+    other = document_from_text(HOSTILE_EN.replace("harmonious", "peaceful!!"), lang="en")
+    with pytest.raises(SubalignError, match=r"quote 3 \(p3\.s1\).*harmonious.*another review"):
+        check_saved_quotes(good, other)
+    shifted = document_from_text("A new first line.\n\n" + HOSTILE_EN, lang="en")
+    with pytest.raises(SubalignError, match="quote 1"):
+        build_report(shifted, good)
+    short = document_from_text("Short.", lang="en")
+    with pytest.raises(SubalignError, match="past the end"):
+        check_saved_quotes(good, short)
+    dup = {"quotes": [good["quotes"][0], good["quotes"][0]]}
+    with pytest.raises(SubalignError, match="twice"):
+        check_saved_quotes(dup, a.src)
+
+
+def test_saved_json_with_wrong_types_is_one_line(hostile_page):
+    from subalign.types import SubalignError
+
+    _, a = hostile_page
+    q = hostile_quotes(a.src)
+    q["quotes"][0]["score"] = float("nan")
+    q["quotes"][0]["cues"][0]["number"] = float("nan")
+    html = build_report(a, q)  # a NaN score is shown as nothing, not a crash
+    assert json.loads(Page(html).scripts[0][1])["quotes"][0]["cues"] == ["nan"]
+    for bad in ({"anchor": {"id": "p1.s1", "start": "x", "end": 3}}, {"anchor": [1]}, {"cues": "x"}, "row"):
+        rows = {"quotes": [bad if isinstance(bad, str) else {"quote": "x", **bad}]}
+        with pytest.raises(SubalignError) as err:
+            build_report(a, rows)
+        assert "\n" not in str(err.value)
+    for bad in ('{"links": [{"src": [-1], "tgt": [0]}]}', '{"links": [{"src": ["a"], "tgt": [0]}]}', "[" * 50_000,
+                '{"links": 3}'):
+        with pytest.raises(SubalignError):
+            alignment_from_json(bad, a.src, a.tgt)
+    with pytest.raises(SubalignError):
+        build_report(a, None, '{"entries": [{"en": "x", "zh": "y", "anchors": [{"start": 1.5, "end": 2}]}]}')
+
+
+def test_saved_alignment_and_glossary_from_other_texts_are_refused(samples):
+    from subalign.types import SubalignError
+
+    a = samples["a"]
+    saved = formats.to_json(a)
+    edited = document_from_text(a.src.text.replace("Tang Wenjie", "Tang Wenjia"), lang="en")
+    assert len(edited) == len(a.src)
+    with pytest.raises(SubalignError, match="another text"):
+        alignment_from_json(saved, edited, a.tgt)
+    gl = glossary_formats.to_json(samples["gloss"])
+    build_report(a, None, gl)  # its own texts: fine
+    moved = document_from_text("Preface.\n\n" + a.src.text, lang="en")
+    with pytest.raises(SubalignError, match="glossary entry 1 .*other texts"):
+        build_report(Alignment(moved, a.tgt, [Link((0,), ())], "x"), None, gl)
+
+
+def test_cli_refuses_quotes_of_another_review(tmp_path):
+    from typer.testing import CliRunner
+
+    from subalign.types import SubalignError
+
+    src = document_from_text(HOSTILE_EN, lang="en")
+    (tmp_path / "q.json").write_text(json.dumps(hostile_quotes(src)), encoding="utf-8")
+    (tmp_path / "other.txt").write_text(HOSTILE_EN.replace("harmonious", "peaceful!!"), encoding="utf-8")
+    res = CliRunner().invoke(_cli_app(), ["report", str(tmp_path / "other.txt"), "--quotes", str(tmp_path / "q.json"),
+                                          "-o", str(tmp_path / "r.html")])
+    assert isinstance(res.exception, SubalignError)
+    msg = str(res.exception)
+    assert msg.startswith(str(tmp_path / "q.json")) and "quote 3" in msg and "\n" not in msg
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_cli_checks_inputs_before_the_model(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import subalign.api
+    from subalign.types import SubalignError
+
+    def no_model(*a, **k):
+        raise AssertionError("the model was loaded before the inputs were checked")
+
+    monkeypatch.setattr(subalign.api, "get_encoder", no_model)
+    (tmp_path / "en.txt").write_text(HOSTILE_EN, encoding="utf-8")
+    (tmp_path / "zh.txt").write_text(HOSTILE_ZH, encoding="utf-8")
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "d").mkdir()
+    base = ["report", str(tmp_path / "en.txt"), "-t", str(tmp_path / "zh.txt")]
+    for extra in (["--subs", str(tmp_path / "missing.srt")], ["--quotes", str(tmp_path / "bad.json")],
+                  ["--glossary", str(tmp_path / "missing.tsv")], ["--alignment", str(tmp_path / "bad.json")]):
+        res = CliRunner().invoke(_cli_app(), [*base, *extra, "-o", str(tmp_path / "r.html")])
+        assert isinstance(res.exception, SubalignError), (extra, res.exception)
+    res = CliRunner().invoke(_cli_app(), [*base, "-o", str(tmp_path / "d")])
+    assert isinstance(res.exception, SubalignError)
+    res = CliRunner().invoke(_cli_app(), ["report", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "r.html")])
+    assert isinstance(res.exception, SubalignError)
+
+
+def test_cli_stop_word_run_and_language_options(tmp_path, monkeypatch, samples):
+    from typer.testing import CliRunner
+
+    import subalign.api
+
+    monkeypatch.setattr(subalign.api, "get_encoder", lambda *a, **k: samples["encoder"])
+    en, zh = tmp_path / "en.txt", tmp_path / "zh.txt"
+    en.write_text("The film was made by We The. Later We The said it again.\n", encoding="utf-8")
+    zh.write_text("这部电影是我们拍的。后来我们又说了一遍。\n", encoding="utf-8")
+    out = tmp_path / "r.html"
+    res = CliRunner().invoke(_cli_app(), ["report", str(en), "-t", str(zh), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "glossary" in Page(out.read_text(encoding="utf-8")).ids
+    res = CliRunner().invoke(_cli_app(), ["report", str(en), "-t", str(zh), "--src-lang", "en", "--tgt-lang", "en",
+                                          "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "no glossary" in res.stderr and "--tgt-lang" in res.stderr
+    assert "Translation (en)" in out.read_text(encoding="utf-8")
+
+
+def test_one_megabyte_line_with_many_marks():
+    """A 1 MB one-sentence review (presplit) with 100,000 glossary hits: built in one pass, every hit marked."""
+    text = "We want our pay now and " * 43_000
+    doc = document_from_text(text, lang="en", presplit=True)
+    assert len(doc) == 1 and len(text) > 1_000_000
+    html = build_report(doc, None, [("pay", "工资"), ("our pay", "我们的工资"), ("now", "现在")])
+    page = Page(html)
+    data = json.loads(page.scripts[0][1])
+    assert [g["src"] for g in data["glossary"]] == [43_000, 43_000, 43_000]
+    marks = [attrs["data-g"] for t, attrs in page.tags if t == "span" and "data-g" in attrs]
+    assert marks.count("0 1") == 43_000 and marks.count("1") == 43_000 and marks.count("2") == 43_000
+
+
+def test_browser_runs_our_script_only(browser, samples, tmp_path):
+    """Under the hashed CSP our script runs (a glossary click highlights); an injected one does not."""
+    html = samples["html"].replace("</body>", "<script>document.title='pwned'</script>\n"
+                                   "<img src=x onerror=\"document.title='pwned'\"></body>")
+    path = tmp_path / "tampered.html"
+    path.write_text(html, encoding="utf-8")
+    ctx, page, problems = _open(browser, path)
+    try:
+        gi = next(i for i, e in enumerate(samples["gloss"]) if e.count >= 2)
+        page.click(f"#g{gi} td.en")
+        assert page.locator("#review .hl").count() >= 2
+        assert page.title() != "pwned"
+        assert any("Content Security Policy" in p for p in problems)  # the browser refused the injected code
+    finally:
+        ctx.close()
+
+
+def test_browser_bidi_and_hostile_review_runs_nothing(browser, tmp_path):
+    a = bidi_alignment()
+    path = tmp_path / "bidi.html"
+    path.write_text(build_report(a, None, [("union", "工会")], title=f"<script>{RLO}"), encoding="utf-8")
+    ctx, page, problems = _open(browser, path)
+    try:
+        page.wait_for_load_state("load")
+        assert page.locator("img").count() == 0 and page.locator("script").count() == 2
+        shown = page.inner_text("#review")
+        assert "⟨U+202E⟩fdp.exe⟨U+202C⟩" in shown and RLO not in shown
+        page.click("#g0 td.en")
+        assert page.locator("#review .hl").count() == 2
+        assert "union" in page.inner_text("#status")
+        _shot(page, tmp_path, "report-bidi.png")
+        assert not problems, problems
+    finally:
+        ctx.close()
+
+
+def test_alignment_json_must_be_a_ladder(hostile_page):
+    from subalign.types import SubalignError
+
+    _, a = hostile_page
+    ok = json.loads(formats.to_json(a))
+    for links, what in (
+        ([{"src": [0], "tgt": [0]}, {"src": [0], "tgt": [1]}], "expected sentence 1, found sentence 0"),
+        ([{"src": [1], "tgt": [0]}, {"src": [0], "tgt": [1]}], "expected sentence 0, found sentence 1"),
+        (ok["links"][:2], "found nothing more"),
+        ([*ok["links"], {"src": [], "tgt": []}], "links nothing"),
+    ):
+        with pytest.raises(SubalignError, match=what):
+            alignment_from_json({"links": links}, a.src, a.tgt)

@@ -225,6 +225,15 @@ def test_chinese_dialogue_with_attribution():
     assert texts(text, "zh") == ["“你好。”他说。", "“我是小王。”她笑了笑。", "「欢迎！」"]
 
 
+def test_traditional_dialogue_segments_like_simplified():
+    hans = "“你好。”他说。“我是小王。”她笑了笑。「欢迎！」"
+    hant = "“你好。”他說。“我是小王。”她笑了笑。「歡迎！」"
+    assert [(s.anchor.start, s.anchor.end) for s in segment(hant, "zh")] == [
+        (s.anchor.start, s.anchor.end) for s in segment(hans, "zh")
+    ]
+    assert texts(hant, "zh") == ["“你好。”他說。", "“我是小王。”她笑了笑。", "「歡迎！」"]  # as written
+
+
 def test_chinese_quotation_followed_by_new_quote_splits():
     assert texts("“快走！”“为什么？”", "zh") == ["“快走！”", "“为什么？”"]
 
@@ -370,3 +379,39 @@ def test_property_presplit_index_is_line_number(lines):
 def test_arbitrary_unicode_does_not_break(lang):
     text = "".join(chr(c) for c in range(0x20, 0x3000, 7)) * 3
     check_invariants(text, segment(text, lang))
+
+
+# --- long runs and pathological marks ------------------------------------------------
+
+
+def test_cut_long_text_pieces_are_bounded_and_keep_every_character():
+    from subalign.segment import cut_long_text
+
+    text = "工人们在等工资，老板跑了" * 100 + " and then, much later, the lawyers came " * 50
+    spans = cut_long_text(text, "zh")
+    assert len(spans) > 1 and all(0 < e - s <= ZH_MAX_CHARS for s, e in spans)
+    squeeze = lambda x: "".join(ch for ch in x if not ch.isspace())  # noqa: E731
+    assert squeeze("".join(text[s:e] for s, e in spans)) == squeeze(text)
+    assert all(text[s:e] == text[s:e].strip() for s, e in spans)
+    assert cut_long_text("  Laws are useless.  ", "en") == [(2, 19)]
+    assert cut_long_text("x" * 1000, "en", limit=300) == [(0, 300), (300, 600), (600, 900), (900, 1000)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "中文字.中文字" * 5_000,  # '.' between Han characters: no word to look back through
+        "“" * 20_000 + "」" * 20_000,  # closers matching no opener
+        "「" * 20_000 + "」" * 20_000,  # deep nesting
+        '"Go," Ab ' * 5_000,  # quotes followed by capitalised words (attribution test)
+        "「好」" + "」" * 20_000 + "。再见。",  # a long run of closing marks
+    ],
+)
+def test_pathological_runs_segment_whole(text):
+    for lang in ("zh", "en"):
+        check_invariants(text, segment(text, lang))
+
+
+def test_dot_between_han_still_ends_sentences():
+    assert texts("中文字.中文字" * 3, "zh") == ["中文字.", "中文字中文字.", "中文字中文字.", "中文字"]
+    assert texts("我们见了 Mr.王，他走了。", "zh") == ["我们见了 Mr.王，他走了。"]  # short words are still looked at

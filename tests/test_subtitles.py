@@ -266,6 +266,87 @@ def test_no_cue_with_text() -> None:
     assert "no subtitle cue" in _error("1\n00:00:01,000 --> 00:00:02,000\n\n2\n00:00:03,000 --> 00:00:04,000\n")
 
 
+# ----------------------------------------------------------------------------- order and absurd times
+
+
+def _blocks(text: str) -> list[str]:
+    return [b for b in text.strip("\n").split("\n\n") if b]
+
+
+def test_cues_out_of_order_are_sorted_with_one_warning() -> None:
+    blocks = _blocks(CLEAN)
+    shuffled = "\n\n".join([blocks[2], blocks[0], blocks[1]]) + "\n"
+    warnings: list[str] = []
+    assert srt_of(CLEAN) == EXPECTED
+    cues = parse_subtitles(shuffled, "srt", name="film.srt", warn=warnings.append)
+    assert [(c.number, c.start_ms, c.end_ms, c.text) for c in cues] == EXPECTED
+    assert [c.position for c in cues] == [0, 1, 2]
+    assert len(warnings) == 1 and "\n" not in warnings[0]
+    assert warnings[0].startswith("film.srt: cues are not in time order") and "cue 1 at 00:00:01,000" in warnings[0]
+
+
+def test_cues_in_order_give_no_warning(caplog) -> None:
+    warnings: list[str] = []
+    parse_subtitles(CLEAN, "srt", warn=warnings.append)
+    parse_subtitles(VTT, "vtt", warn=warnings.append)
+    parse_subtitles(ASS, "ass", warn=warnings.append)  # ASS events are grouped by style: sorted silently
+    assert warnings == [] and not caplog.records
+
+
+def test_vtt_out_of_order_warns_through_the_logger_by_default(caplog, tmp_path: Path) -> None:
+    late, early = "00:00:05.000 --> 00:00:06.000\n工资在哪里\n", "00:00:01.000 --> 00:00:02.000\n法律没用\n"
+    path = _file(tmp_path, "film.vtt", f"WEBVTT\n\n{late}\n{early}".encode())
+    with caplog.at_level("WARNING", logger="subalign.subtitles"):
+        cues = read_subtitles(path)
+    assert [c.text for c in cues] == ["法律没用", "工资在哪里"]
+    assert len(caplog.records) == 1 and "not in time order" in caplog.records[0].getMessage()
+
+
+def test_overlapping_cues_are_kept_in_file_order() -> None:
+    text = (
+        "1\n00:00:01,000 --> 00:00:05,000\n工人们在等工资。\n\n"
+        "2\n00:00:02,000 --> 00:00:03,000\n[广播] 请安静。\n\n"
+        "3\n00:00:02,000 --> 00:00:04,000\n老板跑了。\n"
+    )
+    warnings: list[str] = []
+    cues = parse_subtitles(text, "srt", warn=warnings.append)
+    assert [(c.number, c.start_ms, c.end_ms) for c in cues] == [(1, 1000, 5000), (2, 2000, 3000), (3, 2000, 4000)]
+    assert warnings == []
+
+
+@pytest.mark.parametrize(
+    ("timing", "words"),
+    [
+        ("999999:00:00,000 --> 999999:00:01,000", ["cue 2", "999999:00:00,000", "past 48 hours"]),
+        ("48:00:00,000 --> 48:00:00,001", ["cue 2", "48:00:00,001", "past 48 hours"]),
+        ("00:00:04,000 --> 01:00:04,001", ["cue 2", "00:00:04,000 --> 01:00:04,001", "over an hour"]),
+    ],
+)
+def test_absurd_times_are_a_one_line_error_naming_the_cue(timing: str, words: list[str]) -> None:
+    msg = _error(CLEAN.replace("00:00:04,000 --> 00:00:06,250", timing))
+    assert "line 7:" in msg and all(w in msg for w in words), msg
+
+
+def test_long_but_possible_times_pass() -> None:
+    got = srt_of(CLEAN.replace("00:00:04,000 --> 00:00:06,250", "47:59:00,000 --> 48:00:00,000"))
+    assert got[2] == (2, 47 * 3_600_000 + 59 * 60_000, 48 * 3_600_000, ZH[1])  # sorted last
+    got = srt_of(CLEAN.replace("00:00:04,000 --> 00:00:06,250", "00:00:04,000 --> 01:00:04,000"))
+    assert got[1][1:3] == (4000, 3_604_000)
+
+
+def test_absurd_times_in_vtt_and_ass() -> None:
+    with pytest.raises(SubalignError, match=r"film\.vtt: line 3: cue 1 is past 48 hours \(999999:00:00,000"):
+        parse_subtitles("WEBVTT\n\n999999:00:00.000 --> 999999:00:01.000\nhi\n", "vtt", "film.vtt")
+    with pytest.raises(SubalignError, match=r"film\.ass: line 13: cue 2 lasts over an hour"):
+        parse_subtitles(ASS.replace("0:00:01.00,0:00:03.50", "0:00:01.00,2:00:03.50"), "ass", "film.ass")
+
+
+def test_plain_text_of_unclosed_ruby_tags() -> None:
+    assert plain_text("<ruby>罢<rt>bà</rt></ruby>工吧") == "罢工吧"
+    # Unclosed <rt> tags are dropped as tags; their text stays (and costs one scan).
+    assert plain_text("<rt>工" * 20_000 + "资") == "工" * 20_000 + "资"
+
+
 # ----------------------------------------------------------------------------- files and encodings
 
 
@@ -517,7 +598,7 @@ def _cues(draw) -> list[Cue]:
     n = draw(st.integers(1, 8))
     cues = []
     for i in range(n):
-        start = draw(st.integers(0, 100 * 3_600_000 - 1))
+        start = draw(st.integers(0, 47 * 3_600_000))
         end = start + draw(st.integers(0, 600_000))
         text = "\n".join(draw(st.lists(_line, min_size=1, max_size=3)))
         cues.append(Cue(draw(st.integers(0, 99_999)), i, start, end, text, plain_text(text)))
@@ -535,5 +616,7 @@ def test_property_damaged_blank_lines_and_crlf(cues: list[Cue], data) -> None:
     lines = text.split("\n")
     crlf = data.draw(st.lists(st.booleans(), min_size=len(lines), max_size=len(lines)))
     text = "".join(line + ("\r\n" if c else "\n") for line, c in zip(lines, crlf))
-    back = parse_subtitles(text, "srt")
-    assert back == cues
+    back = parse_subtitles(text, "srt", warn=lambda msg: None)
+    # Read back in time order (stable: cues starting together keep the file order).
+    in_time = sorted(cues, key=lambda c: c.start_ms)
+    assert back == [Cue(c.number, k, c.start_ms, c.end_ms, c.text, c.plain) for k, c in enumerate(in_time)]

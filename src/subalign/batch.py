@@ -26,9 +26,12 @@ import csv
 import hashlib
 import io
 import json
+import math
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +66,14 @@ def _str(v: Any) -> str:
     return str(v)
 
 
+def _float(v: Any) -> float:
+    """A finite float: NaN would silently match nothing, inf lift every limit."""
+    x = float(v)
+    if not math.isfinite(x):
+        raise ValueError(f"not a finite number: {v!r}")
+    return x
+
+
 def _lang(v: Any) -> str:
     from subalign.langid import normalize_lang
 
@@ -73,20 +84,22 @@ _COMMON = {"encoding": _str}
 _OPTIONS: dict[str, dict[str, Callable[[Any], Any]]] = {
     "align": {**_COMMON, "max_align": int, "presplit": _bool, "src_lang": _lang, "tgt_lang": _lang,
               "src_encoding": _str, "tgt_encoding": _str, "allow_same_lang": _bool},
-    "quotes": {**_COMMON, "max_cues": int, "max_gap": float, "threshold": float, "context": int,
+    "quotes": {**_COMMON, "max_cues": int, "max_gap": _float, "threshold": _float, "context": int,
                "lang": _lang, "subs_encoding": _str},
-    "glossary": {**_COMMON, "min_score": float},
-    "dual": {"max_align": int, "time_weight": float, "top": _str, "timing": _str, "max_width_zh": int,
+    "glossary": {**_COMMON, "min_score": _float, "src_lang": _lang, "tgt_lang": _lang},
+    "dual": {"max_align": int, "time_weight": _float, "top": _str, "timing": _str, "max_width_zh": int,
              "max_width_en": int, "a_lang": _lang, "b_lang": _lang, "a_encoding": _str, "b_encoding": _str},
     "retime": {"max_align": int, "lang": _lang, "encoding": _str, "subs_encoding": _str},
 }
-_FORMATS: dict[str, dict[str, str]] = {
+#: Output extension -> format, per task; the single-pair commands use it too.
+OUTPUT_FORMATS: dict[str, dict[str, str]] = {
     "align": {".align": "ladder", ".ladder": "ladder", ".txt": "ladder", ".tsv": "tsv", ".json": "json", ".tmx": "tmx"},
-    "quotes": {".tsv": "tsv", ".json": "json", ".srt": "srt"},
+    "quotes": {".tsv": "tsv", ".txt": "tsv", ".json": "json", ".srt": "srt"},
     "glossary": {".tsv": "tsv", ".txt": "tsv", ".csv": "csv", ".tbx": "tbx", ".xml": "tbx", ".json": "json"},
     "dual": {".srt": "srt", ".ass": "ass", ".ssa": "ass", ".vtt": "vtt", ".webvtt": "vtt", ".json": "json"},
     "retime": {".srt": "srt", ".vtt": "vtt", ".json": "json"},
 }
+_FORMATS = OUTPUT_FORMATS
 _CHOICES = {("dual", "top"): ("zh", "en"), ("dual", "timing"): ("a", "b", "union")}
 
 
@@ -137,6 +150,17 @@ class BatchRow:
     def format(self) -> str:
         return output_format(self.task, self.out)
 
+    @property
+    def outputs(self) -> list[str]:
+        """Every file the row writes, relative to OUTDIR: ``out``, and a quotes SRT's sidecar JSON."""
+        if self.task == "quotes" and Path(self.out).suffix.lower() == ".srt":
+            return [self.out, sidecar_name(self.out)]
+        return [self.out]
+
+
+def sidecar_name(out: str) -> str:
+    return Path(out).with_suffix(".json").as_posix()
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -155,7 +179,26 @@ def _check_out(out: str) -> str:
     p = Path(out)
     if p.is_absolute() or ".." in p.parts:
         raise SubalignError(f"'out' must be a path inside OUTDIR, got '{out}'")
+    if p.as_posix() == REPORT_NAME or p.parts[0] == STATE_DIR:
+        raise SubalignError(f"'out' cannot be '{p.as_posix()}': subalign batch keeps its report and state there")
     return p.as_posix()
+
+
+def claim_outputs(rows: Iterable[BatchRow]) -> tuple[list[BatchRow], list[RowError]]:
+    """Rows in order, each keeping its outputs only if no earlier row writes one of them (sidecars included)."""
+    owner: dict[str, int] = {}
+    kept: list[BatchRow] = []
+    errors: list[RowError] = []
+    for row in rows:
+        taken = next((rel for rel in row.outputs if rel in owner), None)
+        if taken is not None:
+            what = f"'{row.out}'" if taken == row.out else f"'{row.out}': its sidecar '{taken}'"
+            errors.append(RowError(row.line, f"{what} is already written by line {owner[taken]}", row.out))
+            continue
+        for rel in row.outputs:
+            owner[rel] = row.line
+        kept.append(row)
+    return kept, errors
 
 
 def _make_row(line: int, rec: dict[str, Any], base: Path) -> BatchRow:
@@ -220,8 +263,44 @@ def parse_manifest(path: str | os.PathLike, *, base_dir: str | os.PathLike | Non
         first = text.split("\n", 1)[0]
         delim = "\t" if (name.endswith(".tsv") or ("\t" in first and "," not in first)) else ","
         reader = csv.reader(io.StringIO(text), delimiter=delim)
-        header: list[str] | None = None
-        for fields in reader:
+        header = _read_csv_records(reader, path, records, limit=len(text))
+        if header is None:
+            raise SubalignError(f"{path}: the manifest has no header row")
+    for n, rec, err in records:
+        if err is None:
+            try:
+                rows.append(_make_row(n, rec, base))
+                continue
+            except SubalignError as e:
+                err = str(e)
+        out = str(rec.get("out")) if isinstance(rec, dict) and rec.get("out") else None
+        errors.append(RowError(n, err, out))
+    rows, clashes = claim_outputs(rows)
+    return rows, errors + clashes
+
+
+@contextmanager
+def _csv_field_limit(limit: int):
+    """Let a field be as long as the whole manifest (csv's default limit, 128 KB, is per field)."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, limit))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def _read_csv_records(reader, path, records: list, *, limit: int) -> list[str] | None:
+    """Fill *records* with ``(line, row dict, error)`` from a CSV reader; returns the header."""
+    header: list[str] | None = None
+    with _csv_field_limit(limit):
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return header
+            except csv.Error as e:
+                raise SubalignError(f"{path}: line {reader.line_num}: cannot read the CSV ({e})") from None
             n = reader.line_num
             if not any(f.strip() for f in fields) or fields[0].lstrip().startswith("#"):
                 continue
@@ -235,25 +314,6 @@ def parse_manifest(path: str | os.PathLike, *, base_dir: str | os.PathLike | Non
                 records.append((n, None, f"{len(fields)} fields but the header has {len(header)}"))
                 continue
             records.append((n, dict(zip(header, fields)), None))
-        if header is None:
-            raise SubalignError(f"{path}: the manifest has no header row")
-    seen: dict[str, int] = {}
-    for n, rec, err in records:
-        if err is None:
-            try:
-                row = _make_row(n, rec, base)
-            except SubalignError as e:
-                err = str(e)
-            else:
-                if row.out in seen:
-                    err = f"'{row.out}' is already written by line {seen[row.out]}"
-                else:
-                    seen[row.out] = n
-                    rows.append(row)
-                    continue
-        out = str(rec.get("out")) if isinstance(rec, dict) and rec.get("out") else None
-        errors.append(RowError(n, err, out))
-    return rows, errors
 
 
 _TEXT_EXT = (".txt", ".md", ".text")
@@ -364,18 +424,19 @@ def init_worker(model: str, cache: bool = True, encoder_factory: Callable[[str],
     """Process-pool initializer: remember the settings and load the model once."""
     if cache_dir:
         os.environ["SUBALIGN_CACHE_DIR"] = cache_dir
-    if threads:
-        try:
-            import torch
-
-            torch.set_num_threads(threads)
-        except Exception:  # torch missing or already started: not fatal
-            pass
     _STATE.update(model=model, cache=cache, factory=encoder_factory, encoder=None, error=None)
     try:
         get_worker_encoder(model, cache, encoder_factory)
     except Exception as e:  # reported per pair, so the batch still goes on
         _STATE["error"] = e
+    # Only models that run through sentence-transformers load torch; the
+    # builtin numpy/C encoders must not pay 5 s per worker for importing it.
+    torch = sys.modules.get("torch")
+    if threads and torch is not None:
+        try:
+            torch.set_num_threads(threads)
+        except RuntimeError:  # already started its thread pool: not fatal
+            pass
 
 
 def get_worker_encoder(model: str, cache: bool = True, encoder_factory: Callable[[str], Any] | None = None):
@@ -449,7 +510,7 @@ def _task_quotes(row: BatchRow, enc, model: str, warn) -> TaskOutput:
                 "max_cues": max_cues, "max_gap_s": max_gap}
         files = {row.out: qfmt.to_json(matches, info=info)}
     else:
-        side = Path(row.out).with_suffix(".json").as_posix()
+        side = sidecar_name(row.out)
         srt_text, side_text = qfmt.to_srt(matches, cues, context=context, srt_name=Path(row.out).name)
         files = {row.out: srt_text, side: side_text}
     return TaskOutput(files, qf.summary(matches), warnings)
@@ -466,6 +527,7 @@ def _task_glossary(row: BatchRow, enc, model: str, warn) -> TaskOutput:
     msgs: list[str] = []
     entries, _ = gl.glossary_files(row.src, row.tgt, model=model, encoder=enc,
                                    options=gl.GlossaryOptions(min_score=min_score), warn=msgs.append,
+                                   src_lang=o.get("src_lang"), tgt_lang=o.get("tgt_lang"),
                                    src_encoding=o.get("encoding"), tgt_encoding=o.get("encoding"))
     info = {"src": str(row.src), "tgt": str(row.tgt), "model": model, "min_score": min_score}
     text = gf.to_json(entries, info) if row.format == "json" else gf.WRITERS[row.format](entries)
@@ -508,6 +570,10 @@ def _task_retime(row: BatchRow, enc, model: str, warn) -> TaskOutput:
     if not lines:
         raise SubalignError(f"{row.src}: the translation has no lines")
     cues = read_subtitles(row.tgt, encoding=o.get("subs_encoding"))
+    from subalign.dual_cli import same_language
+
+    same = same_language(lines, cues, o.get("lang"))
+    warnings = [f"{row.src} and {row.tgt} both look like {same}; expected a translation in the other language"] if same else []
     result = rt.retime(lines, cues, enc, max_align=o.get("max_align", 5), lang=o.get("lang"))
     if row.format == "json":
         text = rt.result_json(result, {"text": str(row.src), "subtitles": str(row.tgt), "model": model})
@@ -515,7 +581,7 @@ def _task_retime(row: BatchRow, enc, model: str, warn) -> TaskOutput:
         text = write_srt(result.cues, renumber=True)
     else:
         text = write_vtt(result.cues)
-    return TaskOutput({row.out: text}, rt.summary(result))
+    return TaskOutput({row.out: text}, rt.summary(result), warnings)
 
 
 TASKS: dict[str, Callable[[BatchRow, Any, str, Any], TaskOutput]] = {
@@ -584,16 +650,72 @@ def _write_outputs(outdir: Path, row: BatchRow, key: str, files: dict[str, str],
     except OSError:
         pass
     for rel in files:
-        check_output(outdir / rel, inputs)
+        check_output(inside_outdir(outdir, rel), inputs)
     digests = {}
     for rel, text in files.items():
         data = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
-        atomic_write(outdir / rel, data, inputs=inputs)
+        atomic_write(inside_outdir(outdir, rel), data, inputs=inputs)
         digests[rel] = hashlib.sha256(data).hexdigest()
     info = {"key": key, "out": row.out, "task": row.task, "files": digests, "version": _version(),
             "src": str(row.src), "tgt": str(row.tgt)}
     atomic_write(stamp, json.dumps(info, indent=1, sort_keys=True) + "\n")
     return digests
+
+
+def inside_outdir(outdir: Path, rel: str) -> Path:
+    """``OUTDIR/rel``, refused when a symlink inside OUTDIR leads it out of OUTDIR."""
+    path = Path(outdir) / rel
+    root = os.path.realpath(outdir)
+    real = os.path.realpath(path)
+    if os.path.commonpath([root, real]) != root:
+        raise SubalignError(f"'{rel}' leads out of OUTDIR through a symbolic link (to {real})")
+    return path
+
+
+def check_row_outputs(rows: Iterable[BatchRow], outdir: Path) -> tuple[list[BatchRow], list[tuple[BatchRow, SubalignError]]]:
+    """Before any work: each row's outputs stay in OUTDIR, are regular files we can write, and are
+    neither an input of any row nor (through symlinks) another row's output."""
+    rows = list(rows)
+    inputs: dict[tuple[int, int], Path] = {}
+    for row in rows:
+        for p in (row.src, row.tgt):
+            try:
+                st = os.stat(p)
+                inputs[(st.st_dev, st.st_ino)] = p
+            except OSError:
+                pass  # a missing input fails its own row later
+    probed: set[str] = set()
+    owner: dict[str, int] = {}
+    ok: list[BatchRow] = []
+    bad: list[tuple[BatchRow, SubalignError]] = []
+    for row in rows:
+        try:
+            reals = [_check_row_output(outdir, rel, inputs, owner, probed) for rel in row.outputs]
+        except SubalignError as e:
+            bad.append((row, e))
+            continue
+        owner.update((r, row.line) for r in reals)
+        ok.append(row)
+    return ok, bad
+
+
+def _check_row_output(outdir: Path, rel: str, inputs: dict, owner: dict[str, int], probed: set[str]) -> str:
+    from subalign.textio import check_output, writes_through
+
+    path = inside_outdir(outdir, rel)
+    if writes_through(path):
+        raise SubalignError(f"'{rel}' is not a regular file; batch outputs must be files")
+    check_output(path, probed=probed)
+    try:
+        st = os.stat(path)
+    except OSError:
+        st = None
+    if st is not None and (st.st_dev, st.st_ino) in inputs:
+        raise SubalignError(f"'{rel}': refusing to overwrite the input file {inputs[(st.st_dev, st.st_ino)]}")
+    real = os.path.realpath(path)
+    if real in owner:
+        raise SubalignError(f"'{rel}' is the same file as an output of line {owner[real]}")
+    return real
 
 
 def make_job(row: BatchRow, outdir: Path, model: str, *, cache: bool = True, resume: bool = True,
@@ -781,15 +903,23 @@ def run_batch(
     if engine not in ("local", "ray"):
         raise SubalignError(f"unknown engine '{engine}' (use local or ray)")
     out = Path(outdir)
+    from subalign.textio import check_output, check_output_dir
+
+    check_output_dir(out)
+    if write_report:
+        check_output(out / REPORT_NAME)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise SubalignError(f"{out}: cannot create the output directory ({e.strerror or e})") from None
     started = time.time()
     items: list[dict] = []
-    for err in row_errors:
+    rows, clashes = claim_outputs(rows)
+    rows, unwritable = check_row_outputs(rows, out)
+    for err in [*row_errors, *clashes]:
         items.append({"line": err.line, "task": None, "src": None, "tgt": None, "out": err.out,
                       "status": "failed", "error": str(err), "key": None, "seconds": 0.0, "summary": "", "warnings": []})
+    items.extend(_failed(make_job(row, out, model), str(err)) for row, err in unwritable)
     cb = on_result or (lambda r: None)
     for it in items:
         cb(it)

@@ -58,6 +58,11 @@ def traditional_variant(text: str) -> str:
     return "t2s"
 
 
+def fold_width(text: str) -> str:
+    """Full-width letters and digits and the ideographic space as ASCII; same length."""
+    return text.translate(_WIDTH_TABLE)
+
+
 @functools.lru_cache(maxsize=4)
 def _converter(config: str):
     import opencc  # C++ extension; only matching paths need it
@@ -71,7 +76,7 @@ def simplified_view(text: str, config: str | None = None) -> str:
     *config* is an OpenCC conversion ("t2s", "tw2s", "hk2s"); by default it is
     chosen from the text.  Text with no Han character is only width-folded.
     """
-    folded = text.translate(_WIDTH_TABLE)
+    folded = fold_width(text)
     if not HAN_RE.search(folded):
         return folded
     conv = _converter(config or traditional_variant(folded))

@@ -38,10 +38,9 @@ def _warn(msg: str) -> None:
 
 
 def _emit(text: str, out: Optional[Path], inputs: list[Path]) -> None:
-    """Write to ``out`` atomically (never over an input), or to stdout."""
+    """Write to ``out`` (never over an input; see :func:`subalign.textio.atomic_write`), or to stdout."""
     if out is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        _write_stdout(text)
         return
     from subalign.textio import atomic_write
 
@@ -49,16 +48,75 @@ def _emit(text: str, out: Optional[Path], inputs: list[Path]) -> None:
     typer.echo(f"subalign: wrote {out}", err=True)
 
 
-def _pick_format(fmt: Optional[AlignFormat], out: Optional[Path]) -> str:
-    if fmt is not None:
-        return fmt.value
-    if out is not None:
-        from subalign.formats import format_from_path
+def _write_stdout(text: str) -> None:
+    """Write to stdout; a full disk or a dead terminal is a one-line error.
 
-        guessed = format_from_path(out)
-        if guessed:
-            return guessed
-    return "ladder"
+    A closed pipe (``| head``) is left to click, which ends quietly.
+    """
+    from subalign.types import SubalignError
+
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        try:  # what is still buffered would fail again when Python exits
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        raise SubalignError(f"stdout: cannot write ({e.strerror or e})") from None
+
+
+def _check_outputs(outs: list[Optional[Path]], inputs: list[Path]) -> None:
+    """Every output can be written, none is an input, no two are one file: checked before any work."""
+    from subalign.textio import check_outputs
+
+    check_outputs(outs, inputs)
+
+
+def _output_format(task: str, out: Optional[Path], fmt: Optional[str], default: str) -> str:
+    """``--format``, else the extension of ``-o``, else *default* (stdout, or a device such as /dev/null)."""
+    from subalign.batch import OUTPUT_FORMATS
+    from subalign.types import SubalignError
+
+    if fmt is not None:
+        return fmt
+    if out is None:
+        return default
+    table = OUTPUT_FORMATS[task]
+    form = table.get(out.suffix.lower())
+    if form is not None:
+        return form
+    from subalign.textio import writes_through
+
+    if not out.suffix and writes_through(out):
+        return default
+    what = f"the extension '{out.suffix}'" if out.suffix else "a name without extension"
+    raise SubalignError(f"{out}: {task} cannot tell the output format from {what}; use {', '.join(sorted(table))} (or --format)")
+
+
+def _finite(flag: str, value: Optional[float]) -> None:
+    """Refuse NaN and inf: NaN compares false with everything, so a NaN threshold silently matches nothing."""
+    import math
+
+    from subalign.types import SubalignError
+
+    if value is not None and not math.isfinite(value):
+        raise SubalignError(f"{flag} must be a finite number, got {value}")
+
+
+def _language(flag: str, code: Optional[str]) -> None:
+    """Refuse an unknown language code up front, naming the flag."""
+    if code is None:
+        return
+    from subalign.langid import normalize_lang
+    from subalign.types import SubalignError
+
+    try:
+        normalize_lang(code)
+    except SubalignError as e:
+        raise SubalignError(f"{flag}: {e}") from None
 
 
 @app.command()
@@ -83,15 +141,15 @@ def align(
     """Align two texts sentence by sentence (ladder, TSV, JSON or TMX)."""
     from subalign.api import align_files
     from subalign.formats import FORMATS
-    from subalign.textio import check_output
     from subalign.types import SubalignError
 
     targets = outs or [None]
     if fmt is not None and len(targets) > 1:
         raise SubalignError("--format applies to one output; with several -o the extensions choose the formats")
-    forms = [_pick_format(fmt, out) for out in targets]
-    for out in outs or []:
-        check_output(out, [src, tgt])
+    _language("--src-lang", src_lang)
+    _language("--tgt-lang", tgt_lang)
+    _check_outputs(list(outs or []), [src, tgt])
+    forms = [_output_format("align", out, fmt.value if fmt else None, "ladder") for out in targets]
     alignment = align_files(
         src,
         tgt,
@@ -131,11 +189,12 @@ def eval_cmd(
     rows = list(per_file.items())
     if len(rows) > 1:
         rows.append(("all", total))
-    typer.echo(f"{'file':<12} {'strict_P':>8} {'strict_R':>8} {'strict_F1':>9} {'lax_P':>7} {'lax_R':>7} {'lax_F1':>7}")
+    lines = [f"{'file':<12} {'strict_P':>8} {'strict_R':>8} {'strict_F1':>9} {'lax_P':>7} {'lax_R':>7} {'lax_F1':>7}\n"]
     for name, s in rows:
-        typer.echo(
-            f"{name:<12} {s.strict_p:8.3f} {s.strict_r:8.3f} {s.strict_f1:9.3f} {s.lax_p:7.3f} {s.lax_r:7.3f} {s.lax_f1:7.3f}"
+        lines.append(
+            f"{name:<12} {s.strict_p:8.3f} {s.strict_r:8.3f} {s.strict_f1:9.3f} {s.lax_p:7.3f} {s.lax_r:7.3f} {s.lax_f1:7.3f}\n"
         )
+    _write_stdout("".join(lines))
 
 
 @models_app.command("list")
@@ -143,14 +202,15 @@ def models_list() -> None:
     """Show every model subalign can use here, its size and whether it is ready."""
     from subalign.encoders import models_status
 
-    typer.echo(f"{'name':<28} {'kind':<8} {'size':>8}  {'ready':<5}  description")
+    lines = [f"{'name':<28} {'kind':<8} {'size':>8}  {'ready':<5}  description\n"]
     for m in models_status():
         size = f"{m['size_mb']:.0f} MB" if m.get("size_mb") is not None else "-"
         ready = "yes" if m["ready"] else "no"
         desc = m.get("description", "")
         if not m["ready"] and m.get("reason"):
             desc = f"{desc} ({m['reason']})"
-        typer.echo(f"{m['name']:<28} {m['kind']:<8} {size:>8}  {ready:<5}  {desc}")
+        lines.append(f"{m['name']:<28} {m['kind']:<8} {size:>8}  {ready:<5}  {desc}\n")
+    _write_stdout("".join(lines))
 
 
 @models_app.command("build")
@@ -160,8 +220,11 @@ def models_build(
 ) -> None:
     """Write a builtin model as a standard sentence-transformers folder."""
     from subalign.encoders import build_model
+    from subalign.textio import check_output_dir
 
-    path = build_model(name, str(dest or Path("models") / name))
+    folder = dest or Path("models") / name
+    check_output_dir(folder)
+    path = build_model(name, str(folder))
     typer.echo(f"subalign: built {name} in {path}", err=True)
 
 
@@ -171,17 +234,16 @@ class QuotesFormat(str, Enum):
     srt = "srt"
 
 
-_QUOTES_EXTENSIONS = {".tsv": "tsv", ".json": "json", ".srt": "srt"}
-
-
-def _match_options(max_cues: int, max_gap: float, context: int = 0) -> None:
+def _match_options(max_cues: int, max_gap: float, threshold: Optional[float], context: int = 0) -> None:
     """Range checks as one-line errors (typer's own range errors print a usage block)."""
     from subalign.types import SubalignError
 
     if max_cues < 1:
         raise SubalignError(f"--max-cues must be at least 1, got {max_cues}")
+    _finite("--max-gap", max_gap)
     if not max_gap >= 0:
         raise SubalignError(f"--max-gap must be a non-negative number of seconds, got {max_gap}")
+    _finite("--threshold", threshold)
     if context < 0:
         raise SubalignError(f"--context must not be negative, got {context}")
 
@@ -205,18 +267,18 @@ def quotes(
     """Find where each quotation of a review is spoken in the film (cues, times, wording)."""
     from subalign.types import SubalignError
 
-    _match_options(max_cues, max_gap, context)
-    form = fmt.value if fmt is not None else _QUOTES_EXTENSIONS.get(out.suffix.lower(), "tsv") if out else "tsv"
+    _match_options(max_cues, max_gap, threshold, context)
+    _language("--lang", lang)
+    _check_outputs([out], [review, subs])
+    form = _output_format("quotes", out, fmt.value if fmt else None, "tsv")
     sidecar: Optional[Path] = None
     if form == "srt":
-        if out is None:
-            raise SubalignError("--format srt needs -o OUT.srt (a sidecar .json is written next to it)")
-        sidecar = out.with_suffix(".json") if out.suffix.lower() != ".json" else out.with_name(out.name + ".map.json")
-    from subalign.textio import check_output
+        from subalign.textio import writes_through
 
-    for target in (out, sidecar):
-        if target is not None:
-            check_output(target, [review, subs])
+        if out is None or writes_through(out):
+            raise SubalignError("--format srt needs -o OUT.srt, a file (a sidecar .json is written next to it)")
+        sidecar = out.with_suffix(".json") if out.suffix.lower() != ".json" else out.with_name(out.name + ".map.json")
+        _check_outputs([out, sidecar], [review, subs])
 
     from subalign.documents import load_document
     from subalign.quotes import extract_quotes
@@ -280,7 +342,7 @@ def find(
     """Show the places in the film that best say TEXT, with cue numbers and times."""
     from subalign.types import SubalignError
 
-    _match_options(max_cues, max_gap)
+    _match_options(max_cues, max_gap, threshold)
     if top < 1:
         raise SubalignError(f"--top must be at least 1, got {top}")
     if not text.strip():
@@ -302,8 +364,7 @@ def find(
             f"{rank}\t{h.score:.3f}\t{mark}\t{numbers}\t"
             f"{format_timestamp(h.start_ms)} --> {format_timestamp(h.end_ms)}\t{flat}\n"
         )
-    sys.stdout.write("".join(lines))
-    sys.stdout.flush()
+    _write_stdout("".join(lines))
     good = sum(h.score >= limit for h in hits)
     typer.echo(f"subalign: {good} of {len(hits)} hits above the threshold {limit:.2f}", err=True)
 

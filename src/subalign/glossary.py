@@ -22,8 +22,9 @@ from functools import cache, lru_cache
 
 import numpy as np
 
+from .cjk import simplified_view
 from .terms import NAME_TYPES, STOP, Candidates, Mention, extract
-from .types import Alignment, Anchor, TermPair
+from .types import Alignment, Anchor, Document, TermPair
 
 # --------------------------------------------------------------------------- transliteration
 
@@ -219,8 +220,9 @@ def spells(word: str, zh: str) -> bool:
     return len(w) in ok
 
 
-def find_spellings(word: str, text: str, max_chars: int = 4) -> list[tuple[int, int]]:
-    """Spans of ``text`` that spell ``word``."""
+@lru_cache(maxsize=4096)
+def find_spellings(word: str, text: str, max_chars: int = 4) -> tuple[tuple[int, int], ...]:
+    """Spans of ``text`` that spell ``word`` (cached: a link's names share words and sentences)."""
     out = []
     for a in range(len(text)):
         if not char_readings(text[a]):
@@ -228,11 +230,16 @@ def find_spellings(word: str, text: str, max_chars: int = 4) -> list[tuple[int, 
         for n in range(1, max_chars + 1):
             if a + n <= len(text) and spells(word, text[a : a + n]):
                 out.append((a, a + n))
-    return out
+    return tuple(out)
 
 
 def find_name(words: list[str], text: str) -> list[tuple[int, int]]:
-    """Spans of ``text`` spelling all of ``words`` consecutively (either order: Xu Chunhua / Chunhua Xu)."""
+    """Spans of ``text`` spelling all of ``words`` consecutively (either order: Xu Chunhua / Chunhua Xu).
+
+    No words spell nothing (a "name" made only of stop words has none left).
+    """
+    if not words:
+        return []
     spans = [find_spellings(w, text) for w in words]
     if not all(spans):
         return []
@@ -292,7 +299,29 @@ class GlossaryOptions:
     min_score: float = 0.5
     sim_floor: float = 0.3  # cosine at or below which embedding evidence counts zero
     sim_ceil: float = 0.8  # cosine at or above which it counts fully
+    # A link longer than this (characters, either side), or with more candidate pairs, is
+    # too coarse to be evidence that two terms translate each other (a one-sentence-per-line
+    # file of whole paragraphs, a run of noise); skipping it keeps the per-link pairing,
+    # quadratic in the link's candidates, bounded. Sentences are cut at 400 / 200
+    # characters, so an ordinary bead of up to 8 sentences always fits.
+    max_link_chars: int = 4000
     max_pairs_per_link: int = 20000
+
+    def __post_init__(self) -> None:
+        import math
+
+        from .types import SubalignError
+
+        for name in ("min_score", "sim_floor", "sim_ceil"):
+            v = getattr(self, name)
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and 0.0 <= v <= 1.0):
+                raise SubalignError(f"glossary option {name} must be a number from 0 to 1, got {v!r}")
+        if self.sim_ceil <= self.sim_floor:
+            raise SubalignError(f"glossary option sim_ceil ({self.sim_ceil}) must exceed sim_floor ({self.sim_floor})")
+        for name in ("max_link_chars", "max_pairs_per_link"):
+            v = getattr(self, name)
+            if not (isinstance(v, int) and v > 0):
+                raise SubalignError(f"glossary option {name} must be a positive integer, got {v!r}")
 
 
 @dataclass
@@ -370,6 +399,51 @@ class _Side:
         self.sources[m.key].add(m.source)
 
 
+def _usable_links(alignment: Alignment, en_c: Candidates, zh_c: Candidates, opt: GlossaryOptions) -> list[int]:
+    """Links short and sparse enough to count as evidence (see :class:`GlossaryOptions`)."""
+    keys_e: dict[int, set[str]] = defaultdict(set)
+    keys_z: dict[int, set[str]] = defaultdict(set)
+    for m in en_c.mentions:
+        keys_e[m.sentence].add(m.key)
+    for m in zh_c.mentions:
+        keys_z[m.sentence].add(m.key)
+    out = []
+    for li, link in enumerate(alignment.links):
+        src = sum(len(alignment.src.sentences[i].text) for i in link.src)
+        tgt = sum(len(alignment.tgt.sentences[j].text) for j in link.tgt)
+        n_e = len(set().union(*(keys_e.get(i, ()) for i in link.src)))
+        n_z = len(set().union(*(keys_z.get(j, ()) for j in link.tgt)))
+        if src <= opt.max_link_chars and tgt <= opt.max_link_chars and n_e * n_z <= opt.max_pairs_per_link:
+            out.append(li)
+    return out
+
+
+class _Linked:
+    """Spans of the terms linked so far, and whether every mention of a key lies inside one.
+
+    Spans only grow, so a mention once inside stays inside: each key keeps a pointer to
+    its first mention not yet covered, which makes the repeated test linear overall
+    (a term mentioned n times and tried against k renderings is not n*k).
+    """
+
+    def __init__(self, side: _Side):
+        self.side = side
+        self.spans: dict[int, list[tuple[int, int]]] = defaultdict(list)  # sentence -> linked spans
+        self.first_open: dict[str, int] = {}
+
+    def add(self, key: str) -> None:
+        for m in self.side.mentions[key]:
+            self.spans[m.sentence].append((m.start, m.end))
+
+    def covers(self, key: str) -> bool:
+        ms = self.side.mentions[key]
+        i = self.first_open.get(key, 0)
+        while i < len(ms) and any(a <= ms[i].start and ms[i].end <= b for a, b in self.spans.get(ms[i].sentence, ())):
+            i += 1
+        self.first_open[key] = i
+        return i == len(ms)
+
+
 def _is_name_key(side: _Side, key: str) -> bool:
     return any(t != "term" for t in side.types[key]) and not side.sources[key] <= {
         "np",
@@ -377,20 +451,29 @@ def _is_name_key(side: _Side, key: str) -> bool:
     }
 
 
-def build_glossary(alignment: Alignment, encoder=None, options: GlossaryOptions | None = None) -> list[GlossaryEntry]:
+def build_glossary(
+    alignment: Alignment, encoder=None, options: GlossaryOptions | None = None, *, warn=None
+) -> list[GlossaryEntry]:
     """Pair the candidates of an aligned English/Chinese document pair into glossary entries.
 
     ``encoder`` (``.encode(list[str])``, L2-normalised) gives embedding evidence; without it
     only transliteration and co-occurrence are used. Entries come sorted by type then score.
+    ``warn`` receives a one-line note when links are left out as too long or too dense.
     """
     opt = options or GlossaryOptions()
     src, tgt = alignment.src, alignment.tgt
-    if src.lang == "zh" and tgt.lang != "zh":
-        raise ValueError("build_glossary expects English source and Chinese target")
+    check_langs(src, tgt)
     en_c, zh_c = extract(src), extract(tgt)
     _alias_names(en_c)
-    src_link = {i: li for li, l in enumerate(alignment.links) for i in l.src}
-    tgt_link = {j: li for li, l in enumerate(alignment.links) for j in l.tgt}
+    usable = _usable_links(alignment, en_c, zh_c, opt)
+    if warn is not None and len(usable) < len(alignment.links):
+        n = len(alignment.links) - len(usable)
+        warn(
+            f"glossary: {n} of {len(alignment.links)} links are too long or too dense to pair terms in "
+            f"(over {opt.max_link_chars} characters or {opt.max_pairs_per_link} candidate pairs); left out"
+        )
+    src_link = {i: li for li in usable for i in alignment.links[li].src}
+    tgt_link = {j: li for li in usable for j in alignment.links[li].tgt}
     E, Z = _Side(), _Side()
     per_link_e: dict[int, set[str]] = defaultdict(set)
     per_link_z: dict[int, set[str]] = defaultdict(set)
@@ -410,6 +493,8 @@ def build_glossary(alignment: Alignment, encoder=None, options: GlossaryOptions 
             if not _is_name_key(E, e) or e.isupper():
                 continue
             words = [w for w in e.split() if w.lower() not in STOP]
+            if not words:
+                continue
             for j in link.tgt:
                 s = tgt.sentences[j]
                 for a, b in find_name(words, s.text):
@@ -485,24 +570,17 @@ def build_glossary(alignment: Alignment, encoder=None, options: GlossaryOptions 
     # Competitive linking; a term wholly inside an already linked term is not linked again.
     e_used: set[str] = set()
     z_used: set[str] = set()
-    e_spans: dict[int, list[tuple[int, int]]] = defaultdict(list)  # sentence -> linked spans
-    z_spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
-
-    def inside(side: _Side, key: str, spans: dict[int, list[tuple[int, int]]]) -> bool:
-        return all(any(a <= m.start and m.end <= b for a, b in spans.get(m.sentence, ())) for m in side.mentions[key])
-
+    e_linked, z_linked = _Linked(E), _Linked(Z)
     chosen: list[tuple[float, str, str, tuple[str, ...]]] = []
     for score, e, z, ev in scored:
         if score < opt.min_score * 0.6:
             break
-        if e in e_used or z in z_used or inside(E, e, e_spans) or inside(Z, z, z_spans):
+        if e in e_used or z in z_used or e_linked.covers(e) or z_linked.covers(z):
             continue
         e_used.add(e)
         z_used.add(z)
-        for m in E.mentions[e]:
-            e_spans[m.sentence].append((m.start, m.end))
-        for m in Z.mentions[z]:
-            z_spans[m.sentence].append((m.start, m.end))
+        e_linked.add(e)
+        z_linked.add(z)
         chosen.append((score, e, z, ev))
 
     # Definitions: ACFTU -> whatever its expansion linked to, and to that form's bracketed abbreviation.
@@ -608,25 +686,27 @@ def _prefer_whole_units(scored, Z: _Side, sim: dict, name_keys: dict) -> list:
         by_e[item[1]].append(item)
     out = []
     for e, items in by_e.items():
+        # For every fragment of a qualifying unit, the best cosine of a unit containing it:
+        # one pass over each unit's substrings instead of comparing every pair of items.
+        keys = {item[2] for item in items}
+        best: dict[str, float] = {}
+        for item2 in items:
+            z2, s2 = item2[2], sim.get((e, item2[2]))
+            if s2 is None or item2[0] < 0.3 or not _is_unit(Z, z2):
+                continue
+            for a in range(len(z2)):
+                for b in range(a + 1, len(z2) + (a > 0)):
+                    frag = z2[a:b]
+                    if frag in keys and s2 > best.get(frag, -2.0):
+                        best[frag] = s2
         for item in items:
             z = item[2]
-            s = sim.get((e, z), 0.0)
             if "translit=1.00" in item[3]:
                 out.append(item)
                 continue
+            s = sim.get((e, z), 0.0)
             slack = 0.15 if name_keys.get(e) else 0.05
-            beaten = any(
-                z != z2
-                and z in z2
-                and s2 is not None
-                and s2 >= s - slack - 1e-9
-                and _is_unit(Z, z2)
-                and item2[0] >= 0.3
-                for item2 in items
-                for z2 in (item2[2],)
-                for s2 in (sim.get((e, z2)),)
-            )
-            if not beaten:
+            if best.get(z, -2.0) < s - slack - 1e-9:
                 out.append(item)
     return out
 
@@ -721,27 +801,31 @@ def check_glossary(alignment: Alignment, glossary: list[tuple[str, str]] | list[
     wanted: dict[str, list[str]] = defaultdict(list)
     for row in glossary:
         en, zh = (row.en, row.zh) if isinstance(row, GlossaryEntry) else (row[0], row[1])
+        en, zh = (en or "").strip(), (zh or "").strip()
         if en and zh and zh not in wanted[en]:
             wanted[en].append(zh)
-    pats = {en: _en_pattern(en) for en in wanted}
+    order = {en: k for k, en in enumerate(wanted)}
+    finder = TermFinder({en: _en_pattern(en) for en in wanted})
     issues = []
     for li, link in enumerate(alignment.links):
         if not link.src:
             continue
         src_sents = [alignment.src.sentences[i] for i in link.src]
+        found = [(s, finder.find(s.text)) for s in src_sents]
+        terms = sorted({en for _, f in found for en in f}, key=order.__getitem__)
+        if not terms:
+            continue
         tgt_text = alignment.tgt_text(link)
-        tgt_hans = _t2s(tgt_text)
-        for en, zhs in wanted.items():
-            hits = [(s, m) for s in src_sents for m in pats[en].finditer(s.text)]
-            if not hits:
-                continue
-            if any(z in tgt_text or z in tgt_hans or to_hant(z) in tgt_text for z in zhs):
+        tgt_hans = simplified_view(tgt_text)
+        for en in terms:
+            hits = [(s, m) for s, f in found for m in f.get(en, ())]
+            if any(z in tgt_text or simplified_view(z) in tgt_hans or to_hant(z) in tgt_text for z in wanted[en]):
                 continue
             issues.append(
                 CheckIssue(
                     link=li,
                     en=en,
-                    expected=tuple(zhs),
+                    expected=tuple(wanted[en]),
                     src_anchors=tuple(
                         _narrow(
                             s.anchor,
@@ -758,15 +842,77 @@ def check_glossary(alignment: Alignment, glossary: list[tuple[str, str]] | list[
     return issues
 
 
-@lru_cache(maxsize=1)
-def _t2s_cc():
-    import opencc
-
-    return opencc.OpenCC("t2s")
+_WORD_RUN = re.compile(r"\w+")
 
 
-def _t2s(text: str) -> str:
-    return _t2s_cc().convert(text)
+class TermFinder:
+    """All matches of many term patterns in a text, as each ``pattern.finditer`` would give them.
+
+    Hand-written because no library indexes regexes; the patterns here start with a
+    word-boundary look-behind, so a match can only begin where a word begins, with the
+    term's first word (an English plural only lengthens a one-word term). Indexing the
+    terms by that word makes a text of n words and a glossary of g terms cost about n,
+    not n * g. Terms that start with a non-word character are searched the plain way.
+    """
+
+    def __init__(self, patterns: dict[str, re.Pattern | None]):
+        self.patterns = {k: p for k, p in patterns.items() if p is not None}
+        self.by_word: dict[str, list[str]] = defaultdict(list)
+        self.plain: list[str] = []
+        for key in self.patterns:
+            m = _WORD_RUN.match(key.strip())
+            if m:
+                self.by_word[m.group().lower()].append(key)
+            else:
+                self.plain.append(key)
+
+    def _candidates(self, word: str) -> list[str]:
+        w = word.lower()
+        out = list(self.by_word.get(w, ()))
+        if w.endswith("s"):
+            out += self.by_word.get(w[:-1], ())
+            if w.endswith("es"):
+                out += self.by_word.get(w[:-2], ())
+        return out
+
+    def find(self, text: str) -> dict[str, list[re.Match]]:
+        """Term -> its non-overlapping matches in *text* (terms with none are left out)."""
+        out: dict[str, list[re.Match]] = defaultdict(list)
+        free: dict[str, int] = {}  # per term: where its next match may start
+        if self.by_word:
+            for w in _WORD_RUN.finditer(text):
+                for key in self._candidates(w.group()):
+                    if w.start() >= free.get(key, 0) and (m := self.patterns[key].match(text, w.start())):
+                        if m.end() > m.start():
+                            out[key].append(m)
+                            free[key] = m.end()
+        for key in self.plain:
+            found = [m for m in self.patterns[key].finditer(text) if m.end() > m.start()]
+            if found:
+                out[key] = found
+        return dict(out)
+
+
+def find_literals(text: str, terms) -> dict[str, list[tuple[int, int]]]:
+    """Non-overlapping occurrences of each literal term (Chinese renderings) in *text*.
+
+    Terms are indexed by their first two characters (one for one-character terms), so
+    the scan is one pass over the text rather than one per term.
+    """
+    by_head: dict[str, list[str]] = defaultdict(list)
+    for t in dict.fromkeys(t for t in terms if t):
+        by_head[t[:2]].append(t)
+    out: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    if not by_head:
+        return out
+    free: dict[str, int] = {}
+    for i in range(len(text)):
+        for head in (text[i : i + 1], text[i : i + 2]):
+            for t in by_head.get(head, ()):
+                if i >= free.get(t, 0) and text.startswith(t, i):
+                    out[t].append((i, i + len(t)))
+                    free[t] = i + len(t)
+    return out
 
 
 # --------------------------------------------------------------------------- files
@@ -780,22 +926,50 @@ def glossary_files(
     encoder=None,
     options: GlossaryOptions | None = None,
     warn=None,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+    src_encoding: str | None = None,
+    tgt_encoding: str | None = None,
     **align_kwargs,
 ) -> tuple[list[GlossaryEntry], Alignment]:
-    """Read, align and build the glossary of two files (English source, Chinese target)."""
-    from .api import align_files, get_encoder
+    """Read, align and build the glossary of two files (English source, Chinese target).
 
-    enc = encoder if encoder is not None else get_encoder(model, cache=align_kwargs.pop("cache", True))
-    alignment = align_files(src_path, tgt_path, encoder=enc, model=model, warn=warn, **align_kwargs)
-    _check_langs(alignment)
-    return build_glossary(alignment, enc, options), alignment
+    Both files are read and their languages checked before the model is loaded.
+    """
+    from .api import align, get_encoder
+
+    presplit = align_kwargs.pop("presplit", False)
+    src, tgt = load_pair(src_path, tgt_path, src_lang, tgt_lang, src_encoding, tgt_encoding, presplit=presplit)
+    cache = align_kwargs.pop("cache", True)
+    allow_download = align_kwargs.pop("allow_download", False)
+    enc = encoder if encoder is not None else get_encoder(model, cache=cache, allow_download=allow_download)
+    alignment = align(src, tgt, encoder=enc, model=model, **align_kwargs)
+    return build_glossary(alignment, enc, options, warn=warn), alignment
+
+
+def load_pair(
+    src_path, tgt_path, src_lang=None, tgt_lang=None, src_encoding=None, tgt_encoding=None, *, presplit=False
+):
+    """The English and Chinese documents, read and checked (a one-line error otherwise)."""
+    from .documents import load_document
+
+    src = load_document(src_path, lang=src_lang, encoding=src_encoding, presplit=presplit)
+    tgt = load_document(tgt_path, lang=tgt_lang, encoding=tgt_encoding, presplit=presplit)
+    check_langs(src, tgt)
+    return src, tgt
+
+
+def check_langs(src: Document, tgt: Document) -> None:
+    """English (or another non-Chinese language) first, Chinese second."""
+    from .types import SubalignError
+
+    if src.lang == "zh" or tgt.lang != "zh":
+        raise SubalignError(
+            f"glossary needs an English source and a Chinese target, got {src.path or 'source'} as {src.lang} "
+            f"and {tgt.path or 'target'} as {tgt.lang}: give the English text first, or set --src-lang en "
+            "--tgt-lang zh if the detection is wrong"
+        )
 
 
 def _check_langs(alignment: Alignment) -> None:
-    from .types import SubalignError
-
-    if alignment.src.lang == "zh" or alignment.tgt.lang != "zh":
-        raise SubalignError(
-            f"glossary needs an English source and a Chinese target (got {alignment.src.lang} / {alignment.tgt.lang}); "
-            "pass the English text first"
-        )
+    check_langs(alignment.src, alignment.tgt)

@@ -2,6 +2,8 @@
 
 Kept out of cli.py so it can be registered with ``app.command("glossary")(glossary)``;
 only typer/pathlib/typing are imported here, everything heavy inside the function.
+Every input is read and every output checked before the model is loaded, so a
+mistyped name fails in a second, not after the model's start-up.
 """
 
 from __future__ import annotations
@@ -44,11 +46,13 @@ def glossary(
         "-m",
         help="use-m3, e5-small, a+b ensemble, a model folder or a cached hub name.",
     ),
+    src_lang: str | None = typer.Option(None, "--src-lang", help="Override source language detection (e.g. en)."),
+    tgt_lang: str | None = typer.Option(None, "--tgt-lang", help="Override target language detection (e.g. zh)."),
     encoding: str | None = typer.Option(None, "--encoding", help="Encoding of both texts (default: detected)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
 ) -> None:
     """Build an English-Chinese glossary (names and terms, with evidence), or --check a translation against one."""
-    from subalign.cli import _emit, _warn
+    from subalign.cli import _emit, _output_format, _warn
     from subalign.types import SubalignError
 
     if check:
@@ -60,12 +64,13 @@ def glossary(
             raise SubalignError("glossary needs two files: SRC TGT (or --check GLOSSARY SRC TGT)")
         gloss_path = None
         src, tgt = files
-    if not 0.0 <= min_score <= 1.0:
-        raise SubalignError(f"--min-score must be between 0 and 1, got {min_score}")
-
+    from subalign import glossary as gl
     from subalign import glossary_formats as gf
 
-    form = fmt.value if fmt is not None else (gf.format_from_path(out) or "tsv")
+    if not 0.0 <= min_score <= 1.0:  # also false for NaN
+        raise SubalignError(f"--min-score must be a number from 0 to 1, got {min_score}")
+    options = gl.GlossaryOptions(min_score=min_score)
+    form = _output_format("glossary", out, fmt.value if fmt is not None else None, "tsv")
     if check and form not in ("tsv", "json"):
         raise SubalignError("--check writes tsv or json")
     inputs = [p for p in (gloss_path, src, tgt) if p is not None]
@@ -76,21 +81,12 @@ def glossary(
     rows = gf.read_glossary(gloss_path) if gloss_path is not None else None
     if rows is not None and not rows:
         raise SubalignError(f"{gloss_path}: no en/zh pairs in the glossary")
+    src_doc, tgt_doc = gl.load_pair(src, tgt, src_lang, tgt_lang, encoding, encoding)
 
-    from subalign import glossary as gl
-    from subalign.api import align_files, get_encoder
+    from subalign.api import align, get_encoder
 
     encoder = get_encoder(model, cache=not no_cache)
-    alignment = align_files(
-        src,
-        tgt,
-        src_encoding=encoding,
-        tgt_encoding=encoding,
-        warn=_warn,
-        encoder=encoder,
-        model=model,
-    )
-    gl._check_langs(alignment)
+    alignment = align(src_doc, tgt_doc, encoder=encoder, model=model)
     info = {"src": str(src), "tgt": str(tgt), "model": model}
     if rows is not None:
         issues = gl.check_glossary(alignment, rows)
@@ -105,7 +101,7 @@ def glossary(
             err=True,
         )
         return
-    entries = gl.build_glossary(alignment, encoder, gl.GlossaryOptions(min_score=min_score))
+    entries = gl.build_glossary(alignment, encoder, options, warn=_warn)
     text = gf.to_json(entries, {**info, "min_score": min_score}) if form == "json" else gf.WRITERS[form](entries)
     _emit(text, out, inputs)
     names = sum(e.type != "term" for e in entries)

@@ -182,13 +182,18 @@ def read_glossary(path: str | os.PathLike) -> list[tuple[str, str]]:
     if fmt == "tbx" or stripped.startswith("<"):
         return parse_tbx(text, path)
     if fmt == "json" or stripped.startswith("{"):
-        try:
-            return [(r["en"], r["zh"]) for r in json.loads(text)["entries"]]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise SubalignError(f"{path}: not a subalign glossary JSON ({exc})") from None
+        return _json_pairs(text, path)
     first = text.split("\n", 1)[0]
     delim = "\t" if "\t" in first or fmt == "tsv" else ","
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delim))
+    # csv refuses fields over its process-wide limit (128 KB), which our own TSV's context
+    # columns can exceed; the text is in memory already, so a limit of its length is safe.
+    # Raised, never lowered back: another thread may be reading a big file too.
+    if csv.field_size_limit() <= len(text):
+        csv.field_size_limit(len(text) + 1)
+    try:
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delim))
+    except csv.Error as exc:
+        raise SubalignError(f"{path}: not a readable {'TSV' if delim == chr(9) else 'CSV'} glossary ({exc})") from None
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
         raise SubalignError(f"{path}: the glossary is empty")
@@ -204,6 +209,18 @@ def read_glossary(path: str | os.PathLike) -> list[tuple[str, str]]:
             raise SubalignError(f"{path}: line {n}: expected en and zh columns")
         out.append((r[ie].strip(), r[iz].strip()))
     return out
+
+
+def _json_pairs(text: str, path) -> list[tuple[str, str]]:
+    try:
+        entries = json.loads(text)["entries"]
+        pairs = [(r["en"], r["zh"]) for r in entries]
+    except (ValueError, KeyError, TypeError, IndexError, RecursionError) as exc:
+        raise SubalignError(f"{path}: not a subalign glossary JSON ({type(exc).__name__}: {exc})") from None
+    for n, (en, zh) in enumerate(pairs, 1):
+        if not isinstance(en, str) or not isinstance(zh, str):
+            raise SubalignError(f"{path}: entry {n}: en and zh must be strings")
+    return [(en.strip(), zh.strip()) for en, zh in pairs]
 
 
 def parse_tbx(text: str, path: str | os.PathLike | None = None) -> list[tuple[str, str]]:

@@ -8,6 +8,11 @@ with the input.
 
 from __future__ import annotations
 
+import functools
+import html
+import re
+
+from .cjk import HAN_RE, fold_width
 from .types import SubalignError
 
 SAMPLE_CHARS = 5000
@@ -36,10 +41,15 @@ _HANT_CODES = {"zh-tw", "zh-hk", "zh-mo", "zh-hant"}
 _HANS_CODES = {"zh-cn", "zh-sg", "zh-hans"}
 
 
+ACCEPTED = "en or zh (also zh-CN, zh-TW, zh-HK, zh-Hans, zh-Hant, cmn, eng, ...), or another language code langdetect knows, such as fr or de"
+
+
 def normalize_lang(code: str) -> str:
     """Map a user's language override ("zh-CN", "zh_TW", "cmn", "ENG" ...) to "zh"/"en".
 
-    Unknown codes pass through lower-cased, reduced to their primary subtag.
+    Other codes are reduced to their primary subtag and accepted when langdetect
+    knows the language (so an override is always a code detection could give);
+    anything else ("klingon") is a :class:`SubalignError` saying what is accepted.
     """
     key = _key(code)
     if not key:
@@ -47,7 +57,19 @@ def normalize_lang(code: str) -> str:
     if key in _ALIASES:
         return _ALIASES[key]
     primary = key.split("-", 1)[0]
-    return _ALIASES.get(primary, primary)
+    lang = _ALIASES.get(primary, primary)
+    if lang not in _known_languages():
+        raise SubalignError(f"unknown language {code.strip()!r}: use {ACCEPTED}")
+    return lang
+
+
+@functools.lru_cache(maxsize=1)
+def _known_languages() -> frozenset[str]:
+    """Primary codes of langdetect's language profiles, read from its package without importing it."""
+    import importlib.resources
+
+    names = {p.name for p in importlib.resources.files("langdetect").joinpath("profiles").iterdir()}
+    return frozenset(n.split("-", 1)[0] for n in names)
 
 
 def script_hint(code: str) -> str | None:
@@ -83,8 +105,24 @@ def chinese_script(text: str, fallback: str | None = None) -> str | None:
 ENGLISH_CLOSE_CALL = 0.2
 
 
+# Markup is stripped from this much of the text before sampling, so a page that is
+# mostly tags still leaves SAMPLE_CHARS of words.
+MARKUP_CHARS = 200_000
+
+
 def detect_language(text: str) -> tuple[str, str | None]:
-    """Return ``(lang, script)``: ("zh", "Hans"/"Hant") for Chinese, (code, None) otherwise."""
+    """Return ``(lang, script)``: ("zh", "Hans"/"Hant") for Chinese, (code, None) otherwise.
+
+    Detection looks at the words only: HTML/XML tags and comments are dropped
+    and entities decoded first (tag names are Latin letters, and Chinese
+    full of ``<p class=...>`` otherwise reads as Catalan).  Han-dominated text is
+    Chinese whatever langdetect says.
+    """
+    head = text[:MARKUP_CHARS]
+    if "<" in head or "&" in head:
+        text = visible_text(head)
+    # Full-width Latin (ＡＢＣ１２３) is typed in Chinese text; langdetect reads it as Korean.
+    text = fold_width(text[:MARKUP_CHARS])
     start = next((i for i, ch in enumerate(text) if ch.isalpha()), None)
     if start is None:
         raise SubalignError("cannot detect the language: the text has no letters")
@@ -105,12 +143,32 @@ def detect_language(text: str) -> tuple[str, str | None]:
     english = next((r.prob for r in ranked if r.lang == "en"), 0.0)
     if code != "en" and english >= ENGLISH_CLOSE_CALL and not _mostly_han(sample):
         code = "en"
-    if code.startswith("zh") or (code not in ("en",) and _mostly_han(sample)):
+    if code.startswith("zh") or _mostly_han(sample) or (code in ("ja", "ko") and _han_without_kana_hangul(sample)):
         fallback = "Hant" if code == "zh-tw" else "Hans"
         return "zh", chinese_script(text, fallback)
     if code == "unknown":
-        raise SubalignError("cannot detect the language; pass it explicitly")
+        raise SubalignError("cannot detect the language (subalign reads English and Chinese text)")
     return code, None
+
+
+# A tag, comment, doctype or processing instruction with no "<" or ">" inside.
+# Written by hand because html.parser, the stdlib's only HTML reader, is quadratic
+# on unterminated tags (200 KB of "<a" took 69 s); detection needs only the words,
+# and this pattern never scans past the next "<", so it is linear.
+_MARKUP = re.compile(r"<[A-Za-z!/?][^<>]*>")
+
+
+def visible_text(text: str) -> str:
+    """*text* without HTML/XML tags and comments, entities decoded (for detection only)."""
+    return html.unescape(_MARKUP.sub(" ", text))
+
+
+def _han_without_kana_hangul(sample: str) -> bool:
+    """Han characters and no kana or hangul: Japanese and Korean prose always have those."""
+    return bool(HAN_RE.search(sample)) and not _KANA_HANGUL.search(sample)
+
+
+_KANA_HANGUL = re.compile("[\u3040-\u30ff\uac00-\ud7af\u1100-\u11ff]")
 
 
 def _mostly_han(sample: str) -> bool:
@@ -124,8 +182,8 @@ def _mostly_han(sample: str) -> bool:
             continue
         letters += 1
         o = ord(ch)
-        if 0x3040 <= o <= 0x30FF or 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF:
+        if 0x3040 <= o <= 0x30FF or 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF:  # kana, hangul
             return False
-        if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3134F or 0xF900 <= o <= 0xFAFF:
+        if HAN_RE.match(ch):
             han += 1
     return letters > 0 and han >= 0.5 * letters

@@ -118,7 +118,7 @@ def to_srt(
     from .subtitles import write_srt
 
     if context < 0:
-        raise SubalignError(f"--context must not be negative, got {context}")
+        raise SubalignError(f"context must not be negative, got {context}")
     cues = list(all_cues)
     pos_of = {(c.number, c.start_ms, c.end_ms): i for i, c in enumerate(cues)}
     # position in all_cues -> {"roles": {match index: "quote"|"context"}, "lines": [wording, ...]}

@@ -65,6 +65,16 @@ One line, one quote
     cannot take the line "not one customer ever complained" that the review
     quotes elsewhere.
 
+Scripts and cost
+    String similarity compares the Simplified view of both sides
+    (:func:`subalign.cjk.simplified_view`), so a Traditional track matches
+    like a Simplified one; every text shown (``Candidate.text``, cue text) is
+    as written.  Cost is linear in the film and in each quote whatever the
+    line lengths: a cue longer than any real one is cut into pieces where the
+    aligner cuts long sentences (:func:`cue_phrases`), no window holds more
+    than :func:`window_max_chars` characters, and a long quote is matched by a
+    bounded prefix (:func:`bounded_query`).
+
 Everything here is pure: cues, quotes and an encoder in, dataclasses out; the
 writers are in :mod:`subalign.quote_formats`.
 """
@@ -79,7 +89,9 @@ from typing import Any
 
 import numpy as np
 
+from .cjk import HAN, is_han, join_cjk_aware, simplified_view
 from .quotes import quote_for_matching
+from .segment import cut_long_text, max_chars
 from .types import Anchor, Cue, Document, Quote, Sentence, SubalignError
 
 __all__ = [
@@ -91,6 +103,8 @@ __all__ = [
     "Candidate",
     "Film",
     "QuoteMatch",
+    "bounded_query",
+    "cue_phrases",
     "default_threshold",
     "find_quotes",
     "prepare_film",
@@ -98,6 +112,7 @@ __all__ = [
     "split_phrases",
     "split_units",
     "summary",
+    "window_max_chars",
 ]
 
 DEFAULT_MAX_CUES = 4
@@ -105,7 +120,8 @@ DEFAULT_MAX_CUES = 4
 #: Lines of one utterance follow each other within about a second; five
 #: seconds of silence almost always means another shot or speaker.
 DEFAULT_MAX_GAP_S = 5.0
-#: Longest window in phrases; windows are otherwise limited by max_cues only.
+#: Longest window in phrases; windows are otherwise limited by max_cues and
+#: by :func:`window_max_chars`.
 MAX_PHRASES = 12
 #: How many other places in the film make up a quote's background.
 BACKGROUND_K = 5
@@ -229,11 +245,10 @@ class QuoteMatch:
 
 # ----------------------------------------------------------------------------- text units
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 # A phrase ends after Chinese clause punctuation, after Latin clause punctuation
 # followed by a space (not in "3.5" or "U.S.A"), and at a space between Han characters.
 _BREAK_AFTER = re.compile(r"([，。！？；：…⋯]+[”’」』）)]*|[,;:.!?…]+[\"'”’)]*(?=\s|$))\s*")
-_HAN_SPACE = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_HAN_SPACE = re.compile(rf"(?<=[{HAN}])\s+(?=[{HAN}])")
 _LEADING_DASH = re.compile(r"^[-–—]+\s*")
 
 
@@ -253,6 +268,23 @@ def split_phrases(text: str) -> list[str]:
     return out or [text.strip()]
 
 
+def cue_phrases(plain: str, lang: str) -> list[str]:
+    """The matching units of one cue: its phrases, or for a cue longer than any
+    real one (over :func:`subalign.segment.max_chars` characters), pieces cut
+    the way the aligner cuts a long sentence, so a film that is one enormous
+    cue costs a bounded amount per character (every character is kept)."""
+    if len(plain) <= max_chars(lang):
+        return split_phrases(plain)
+    return [plain[a:b] for a, b in cut_long_text(plain, lang)] or [plain.strip()]
+
+
+def window_max_chars(lang: str) -> int:
+    """Longest candidate window in characters: twice the aligner's long-sentence
+    limit, far above four real cues (4 × 2 lines × 42 columns), so it only
+    bounds films made of enormous cues."""
+    return 2 * max_chars(lang)
+
+
 _SENTENCE_END = re.compile(r"(?<=[.?!…。？！])[\"'”’」』)）]*\s+|(?<=[。？！])(?=\S)")
 
 
@@ -260,11 +292,6 @@ def split_units(text: str) -> list[str]:
     """The sentences of a quote, as matched one by one against the film."""
     units = [u.strip() for u in _SENTENCE_END.split(text)]
     return [u for u in units if u and any(ch.isalnum() for ch in u)] or [text.strip()]
-
-
-def _is_han(ch: str) -> bool:
-    o = ord(ch)
-    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F
 
 
 def script_of(text: str) -> str:
@@ -277,18 +304,20 @@ def script_of(text: str) -> str:
     for ch in text:
         if ch.isalpha():
             letters += 1
-            han += _is_han(ch)
+            han += is_han(ch)
     return "zh" if letters and han * 3 >= letters else "en"
 
 
 _NON_WORD = re.compile(r"[\W_]+")
+_HAN_SPACE_ONE = re.compile(rf"(?<=[{HAN}]) (?=[{HAN}])")
 
 
 def _lexical_key(text: str) -> str:
-    """Text compared by rapidfuzz: NFKC, case-folded, punctuation removed, no spaces between Han."""
-    t = unicodedata.normalize("NFKC", text).casefold()
+    """Text compared by rapidfuzz: the Simplified view (so 電影 and 电影 compare equal),
+    NFKC, case-folded, punctuation removed, no spaces between Han."""
+    t = unicodedata.normalize("NFKC", simplified_view(text)).casefold()
     t = _NON_WORD.sub(" ", t).strip()
-    return re.sub(rf"(?<=[{_CJK}]) (?=[{_CJK}])", "", t)
+    return _HAN_SPACE_ONE.sub("", t)
 
 
 # ----------------------------------------------------------------------------- the film
@@ -320,6 +349,7 @@ class Film:
     ref_texts: list[str] = field(default_factory=list)  # the centring reference (see MIN_REFERENCE)
     ref_emb: np.ndarray | None = None
     _keys: list[str] | None = None
+    _ref_keys: list[str] | None = None
 
     @property
     def max_phrases(self) -> int:
@@ -336,6 +366,12 @@ class Film:
                 out += " "
             out += self.phrases[p]
         return out
+
+    def ref_keys(self) -> list[str]:
+        """Lexical keys of the centring reference (computed once)."""
+        if self._ref_keys is None:
+            self._ref_keys = [_lexical_key(t) for t in self.ref_texts]
+        return self._ref_keys
 
     def window_keys(self) -> list[str]:
         """Lexical keys of every valid window, in ``win_*`` order (computed once)."""
@@ -367,16 +403,19 @@ def prepare_film(
         raise SubalignError(f"max cues per match must be at least 1, got {max_cues}")
     if not max_gap_s >= 0:
         raise SubalignError(f"the maximum gap must be a non-negative number of seconds, got {max_gap_s}")
-    cues = list(cues)
-    lang = lang or script_of(" ".join(c.plain for c in cues[:2000]))
+    cues = sorted(cues, key=lambda c: c.start_ms)  # windows are runs of cues in time order
+    lang = lang or script_of(" ".join(c.plain[:200] for c in cues[:2000]))
     phrases: list[str] = []
     owner: list[int] = []
     for i, cue in enumerate(cues):
-        for p in split_phrases(cue.plain):
+        for p in cue_phrases(cue.plain, lang):
             phrases.append(p)
             owner.append(i)
     own = np.asarray(owner, dtype=np.int64)
     n_phr = len(phrases)
+    chars = np.zeros(n_phr + 1, dtype=np.int64)
+    np.cumsum([len(p) for p in phrases], out=chars[1:])
+    max_chars_k = window_max_chars(lang)
 
     # Blocks of cues separated by pauses longer than max_gap_s; a window stays in one block.
     gap_ms = max_gap_s * 1000.0
@@ -387,7 +426,7 @@ def prepare_film(
     for k in range(1, min(MAX_PHRASES, n_phr) + 1):
         a = np.arange(n_phr - k + 1)
         first, last = own[a], own[a + k - 1]
-        ok = ((last - first + 1) <= max_cues) & (block[first] == block[last])
+        ok = ((last - first + 1) <= max_cues) & (block[first] == block[last]) & (chars[a + k] - chars[a] <= max_chars_k)
         if not ok.any():  # no valid window this long, hence none longer
             break
         valid.append(ok)
@@ -459,7 +498,7 @@ def _similarities(vectors: np.ndarray, texts: list[str], film: Film, lexical: bo
     sims = (sims - mean) / np.maximum(1.0 - mean, 1e-6)
     if lexical:
         lex = _lexical(texts, film.window_keys())
-        lmean = _lexical(texts, [_lexical_key(t) for t in film.ref_texts]).mean(axis=1, keepdims=True)
+        lmean = _lexical(texts, film.ref_keys()).mean(axis=1, keepdims=True)
         lex = (lex - lmean) / np.maximum(1.0 - lmean, 1e-6)
         sims = (1.0 - LEXICAL_WEIGHT) * sims + LEXICAL_WEIGHT * lex
     n = len(film.phrases)
@@ -538,12 +577,45 @@ class _Query:
     text: str
     units: list[str]
     weights: np.ndarray
+    cut: bool = False  # True when only a prefix of the text is matched
+
+
+def bounded_query(text: str) -> tuple[str, list[str], bool]:
+    """``(text matched, its units, whether it was cut)`` for a quote or phrase.
+
+    A long quotation is matched by a **bounded prefix**: its sentences
+    (:func:`split_units`), a sentence over the aligner's long-sentence limit
+    cut where the aligner cuts it (:func:`subalign.segment.cut_long_text`),
+    kept while they fit in :func:`window_max_chars` characters and
+    :data:`MAX_PHRASES` units (at least one piece is always kept).  No
+    candidate window holds more than that, so the rest could only dilute the
+    score; it would cost time and memory in proportion to its length.  The
+    cut is reported (``QuoteMatch.note``, ``QuoteMatch.text`` is the prefix).
+    """
+    lang = script_of(text[:2000])
+    budget = window_max_chars(lang)
+    units: list[str] = []
+    used = 0
+    cut = False
+    for unit in split_units(text):
+        for a, b in cut_long_text(unit, lang):
+            piece = unit[a:b]
+            if units and (len(units) >= MAX_PHRASES or used + len(piece) > budget):
+                cut = True
+                break
+            units.append(piece)
+            used += len(piece)
+        if cut:
+            break
+    if not cut:
+        return text, units, False
+    return join_cjk_aware(units), units, True
 
 
 def _make_query(text: str) -> _Query:
-    units = split_units(text)
+    matched, units, cut = bounded_query(text)
     w = np.array([max(1, len(u.replace(" ", ""))) for u in units], dtype=np.float64)
-    return _Query(text, units, w / w.sum())
+    return _Query(matched, units, w / w.sum(), cut)
 
 
 def _rank(film: Film, queries: list[_Query], lexical: bool, top: int) -> list[tuple[list[Candidate], float]]:
@@ -735,17 +807,19 @@ def find_quotes(
     queries = [_make_query(t or (q.text if isinstance(q, Quote) else str(q))) for q, t in zip(quotes, texts)]
     ranked = _rank(film, queries, use_lex, 1 + runner_ups)
     out: list[QuoteMatch] = []
-    for q, text, (hits, background) in zip(quotes, texts, ranked):
+    for q, query, (hits, background) in zip(quotes, queries, ranked):
         best = hits[0] if hits else None
         status = "found" if best is not None and best.score >= threshold else "not_found"
+        note = f"long quotation: matched by its first {len(query.text)} characters" if query.cut else ""
         out.append(
             QuoteMatch(
-                text=text,
+                text=query.text,
                 status=status,
                 best=best,
                 runner_up=hits[1:],
                 background=round(background, 4),
                 quote=q if isinstance(q, Quote) else None,
+                note=note,
             )
         )
     _one_line_one_quote(out, film.encoder, threshold)
@@ -800,11 +874,11 @@ def _one_line_one_quote(matches: list[QuoteMatch], encoder, threshold: float) ->
         taken_by = matches[j].anchor.id if matches[j].anchor else f"#{j}"
         if alt is None:
             m.status = "not_found"
-            m.note = f"its best place is quote {taken_by}'s line"
+            m.note = "; ".join(filter(None, [m.note, f"its best place is quote {taken_by}'s line"]))
         else:
             m.runner_up = [m.best] + [c for c in m.runner_up if c is not alt]
             m.best = alt
-            m.note = f"moved off quote {taken_by}'s line"
+            m.note = "; ".join(filter(None, [m.note, f"moved off quote {taken_by}'s line"]))
             claims.append((i, {key(c) for c in alt.cues}))
 
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from .cjk import CJK, join_cjk_aware, simplified_view
 from .types import Anchor, Document, Quote, Sentence
 
 PAIRED_QUOTES = {"“": "”", "「": "」", "『": "』", "﹁": "﹂", "﹃": "﹄"}
@@ -60,9 +61,10 @@ SPEECH_VERBS_EN = frozenset(
     remarks remarked respond responds responded exclaim exclaims exclaimed demand demands
     demanded complain complains complained sigh sighs sighed laugh laughs laughed""".split()
 )
+# Simplified only: attributions are tested on the Simplified view (說 reads as 说).
 SPEECH_VERBS_ZH = (
-    "说", "説", "問", "问", "道", "喊", "叫", "嚷", "吼", "答", "称", "稱", "讲", "講",
-    "表示", "补充", "補充", "强调", "強調", "告诉", "告訴", "回忆", "回憶", "写", "寫",
+    "说", "问", "道", "喊", "叫", "嚷", "吼", "答", "称", "讲",
+    "表示", "补充", "强调", "告诉", "回忆", "写",
 )
 
 _ELISION = re.compile(r"‘(?:\d\ds?(?!\w)|n[’‘](?!\w))")
@@ -70,16 +72,12 @@ _INCH = re.compile(r"\d['′’]\d{1,2}\Z")
 _LATIN_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
+_CJK_CHAR = re.compile(f"[{CJK}]")
+
+
 def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return (
-        0x4E00 <= o <= 0x9FFF
-        or 0x3400 <= o <= 0x4DBF
-        or 0x3000 <= o <= 0x30FF
-        or 0xF900 <= o <= 0xFAFF
-        or 0xFF00 <= o <= 0xFFEF
-        or 0x20000 <= o <= 0x3134F
-    )
+    """Han, CJK punctuation or a full-width form (:data:`subalign.cjk.CJK`)."""
+    return _CJK_CHAR.match(ch) is not None
 
 
 # --- public API ---------------------------------------------------------------------
@@ -111,8 +109,6 @@ def extract_quotes_from_text(text: str, lang: str | None = None) -> list[Quote]:
 _BRACKET_DROP = re.compile(r"[\[［]\s*(?:\.{3,}|…+|sic)\s*[\]］]", re.IGNORECASE)
 _BRACKET_KEEP = re.compile(r"[\[［]([^\[\]［］]*)[\]］]")
 _ELLIPSIS = re.compile(r"\.{3,}|…+|⋯+|(?:\.[ \t]){2,}\.")
-_CJK_CLASS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK_CLASS}]) (?=[{_CJK_CLASS}])")
 _SPACE_BEFORE_PUNCT = re.compile(r" (?=[,.;:!?，。；：！？、])")
 
 
@@ -125,19 +121,13 @@ def quote_for_matching(quote: Quote) -> str:
     removed between CJK characters.  Parts are joined with a space (nothing
     between CJK).
     """
-    out = ""
+    cleaned = []
     for part in quote.parts:
         s = _BRACKET_DROP.sub(" ", part)
         s = _BRACKET_KEEP.sub(r"\1", s)
         s = _ELLIPSIS.sub(" ", s)
-        s = " ".join(s.split())
-        if not s:
-            continue
-        if out and not (_is_cjk(out[-1]) and _is_cjk(s[0])):
-            out += " "
-        out += s
-    out = _SPACE_IN_CJK.sub("", out)
-    return _SPACE_BEFORE_PUNCT.sub("", out)
+        cleaned.append(" ".join(s.split()))
+    return _SPACE_BEFORE_PUNCT.sub("", join_cjk_aware(cleaned))
 
 
 # --- finding quotation marks ----------------------------------------------------------
@@ -297,7 +287,10 @@ def _is_attribution_break(text: str, po: int, pc: int, o: int) -> bool:
     cjk = sum(1 for ch in gap if _is_cjk(ch) and ch.isalnum())
     if len(words) + (cjk + 1) // 2 > _MAX_ATTRIBUTION_WORDS:
         return False
-    return any(w in SPEECH_VERBS_EN for w in words) or any(v in gap for v in SPEECH_VERBS_ZH)
+    if any(w in SPEECH_VERBS_EN for w in words):
+        return True
+    view = simplified_view(gap)
+    return any(v in view for v in SPEECH_VERBS_ZH)
 
 
 def _make_quote(

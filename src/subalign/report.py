@@ -22,16 +22,24 @@ The page
 Safety: every piece of text goes through :func:`html.escape` (attributes included);
 the machine-readable data block is JSON with ``<``, ``>`` and ``&`` written as
 ``\\u003c`` etc., so no text can close the ``<script>`` element. The page loads
-nothing (a Content-Security-Policy forbids any fetch); CSS and JS are inline.
+nothing: its Content-Security-Policy forbids any fetch and allows only our own inline
+CSS and JS, by their SHA-256 hashes (no ``'unsafe-inline'``). Bidi controls (U+202E …)
+are shown as marked ``⟨U+202E⟩`` codes and every sentence and cell is a ``<bdi>``, so
+text cannot reorder its neighbours. Saved JSON is checked against the texts it is
+shown on (:func:`check_saved_quotes`, :func:`check_saved_glossary`,
+:func:`alignment_from_json`).
 Text is rendered as segments (``<span data-q="3" data-g="5 7">``) rather than
 nested marks, so overlapping quotes and terms never produce broken markup.
 """
 
 from __future__ import annotations
 
+import base64
 import bisect
+import hashlib
 import html
 import json
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -48,6 +56,8 @@ __all__ = [
     "alignment_from_json",
     "anchor_href",
     "build_report",
+    "check_saved_glossary",
+    "check_saved_quotes",
     "glossary_views",
     "quote_views",
 ]
@@ -108,35 +118,57 @@ def _ts(ms: int) -> str:
     return format_timestamp(ms)
 
 
-def quote_views(quotes: Any) -> list[QuoteView]:
-    """QuoteMatch objects, a saved quotes JSON (str or parsed dict), or its ``quotes`` list."""
+def _loads(data: Any, what: str) -> Any:
+    if not isinstance(data, str):
+        return data
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise SubalignError(f"not {what} ({type(exc).__name__}: {exc})") from None
+
+
+def _int(x: Any, what: str) -> int:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or int(x) != x:
+        raise SubalignError(f"{what} must be a whole number, got {x!r}")
+    return int(x)
+
+
+def _score(x: Any) -> float | None:
+    """A score to show: a finite number, else nothing (a saved file may say null, NaN or text)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+        return None
+    return float(x)
+
+
+def _plain(x: Any) -> int | str | None:
+    """A saved value to show and to put back in the page's JSON (no NaN, no nested objects)."""
+    if x is None or (isinstance(x, int) and not isinstance(x, bool)) or isinstance(x, str):
+        return x
+    return str(x)
+
+
+def _opt_str(x: Any) -> str | None:
+    return None if x is None else str(x)
+
+
+def quote_views(quotes: Any, src: Document | None = None) -> list[QuoteView]:
+    """QuoteMatch objects, a saved quotes JSON (str or parsed dict), or its ``quotes`` list.
+
+    With *src*, saved rows are checked against that review first (:func:`check_saved_quotes`).
+    """
     if quotes is None:
         return []
-    if isinstance(quotes, str):
-        quotes = json.loads(quotes)
+    quotes = _loads(quotes, "a subalign quotes JSON")
     if isinstance(quotes, dict):
+        if src is not None:
+            check_saved_quotes(quotes, src)
         quotes = quotes.get("quotes", [])
+    elif src is not None and any(isinstance(q, dict) for q in quotes):
+        check_saved_quotes({"quotes": list(quotes)}, src)
     out: list[QuoteView] = []
     for i, q in enumerate(quotes):
         if isinstance(q, dict):
-            a = q.get("anchor") or None
-            spans = [(int(a["start"]), int(a["end"]))] if a and "start" in a and "end" in a else []
-            out.append(
-                QuoteView(
-                    index=int(q.get("index", i)),
-                    wording=str(q.get("quote") or ""),
-                    anchor=a.get("id") if a else None,
-                    spans=spans,
-                    status=str(q.get("status") or "not_found"),
-                    score=q.get("score"),
-                    cues=[
-                        {"number": c.get("number"), "start": c.get("start"), "end": c.get("end"), "text": c.get("text", "")}
-                        for c in (q.get("cues") or [])
-                    ],
-                    subtitle_text=q.get("subtitle_text"),
-                    note=q.get("note"),
-                )
-            )
+            out.append(_quote_row(q, i))
             continue
         # a QuoteMatch
         quote = getattr(q, "quote", None)
@@ -166,8 +198,102 @@ def quote_views(quotes: Any) -> list[QuoteView]:
     return out
 
 
-def _find_all(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in pattern.finditer(text)] if text else []
+def _quote_row(q: dict, i: int) -> QuoteView:
+    """One row of a saved quotes JSON; any field of the wrong type is a one-line error."""
+    where = f"quote {i + 1}"
+    a = q.get("anchor") or None
+    if a is not None and not isinstance(a, dict):
+        raise SubalignError(f"{where}: 'anchor' must be an object")
+    spans = []
+    if a and "start" in a and "end" in a:
+        spans = [(_int(a["start"], f"{where}: anchor start"), _int(a["end"], f"{where}: anchor end"))]
+    cues = q.get("cues") or []
+    if not isinstance(cues, list) or not all(isinstance(c, dict) for c in cues):
+        raise SubalignError(f"{where}: 'cues' must be a list of objects")
+    return QuoteView(
+        index=_int(q.get("index", i), f"{where}: index"),
+        wording=str(q.get("quote") or ""),
+        anchor=_opt_str(a.get("id")) if a else None,
+        spans=spans,
+        status=str(q.get("status") or "not_found"),
+        score=_score(q.get("score")),
+        cues=[
+            {"number": _plain(c.get("number")), "start": _plain(c.get("start")), "end": _plain(c.get("end")),
+             "text": str(c.get("text") or "")}
+            for c in cues
+        ],
+        subtitle_text=_opt_str(q.get("subtitle_text")),
+        note=_opt_str(q.get("note")),
+    )
+
+
+def _sentence_ids(doc: Document) -> dict[str, Any]:
+    return {s.anchor.id: s for s in doc.sentences}
+
+
+def _span_problem(doc: Document, ids: dict, a: dict, what: str) -> str | None:
+    """Why the saved anchor *a* does not fit *doc* (its sentence and span), or None."""
+    start, end = _int(a.get("start"), f"{what}: start"), _int(a.get("end"), f"{what}: end")
+    if not 0 <= start <= end <= len(doc.text):
+        return f"{what} spans characters {start}-{end}, past the end of this text ({len(doc.text)} characters)"
+    sid = a.get("id")
+    if sid is not None:
+        s = ids.get(str(sid))
+        if s is None:
+            return f"{what} is in sentence {sid}, which this text does not have"
+        if not (s.anchor.start <= start <= s.anchor.end):
+            return (
+                f"{what} starts at character {start}, outside sentence {sid} "
+                f"({s.anchor.start}-{s.anchor.end}) of this text"
+            )
+    return None
+
+
+def check_saved_quotes(obj: dict, src: Document) -> None:
+    """Refuse quotes saved from another review: each quote's anchor must sit in *src* and hold its wording.
+
+    The wording is the quoted parts joined with `` … ``; the anchor spans the first
+    part's start to the last part's end, so the text there must start and end with them.
+    """
+    rows = obj.get("quotes")
+    if not isinstance(rows, list):
+        raise SubalignError("not a subalign quotes JSON (no 'quotes' list)")
+    ids = _sentence_ids(src)
+    seen: set[int] = set()
+    for i, q in enumerate(rows):
+        if not isinstance(q, dict):
+            raise SubalignError(f"quote {i + 1} is not an object")
+        view = _quote_row(q, i)
+        what = f"quote {i + 1} ({view.anchor or 'no anchor'})"
+        if view.index in seen:
+            raise SubalignError(f"{what}: index {view.index} appears twice")
+        seen.add(view.index)
+        a = q.get("anchor")
+        if not a:
+            continue
+        problem = _span_problem(src, ids, a, what)
+        if problem is None and view.wording:
+            parts = view.wording.split(" … ")
+            here = src.text[view.spans[0][0] : view.spans[0][1]] if view.spans else ""
+            if not (here.startswith(parts[0]) and here.endswith(parts[-1]) and _in_order(parts, here)):
+                problem = f"{what}: “{_clip(view.wording)}” is not what this review has there (“{_clip(here)}”)"
+        if problem:
+            raise SubalignError(f"{problem}; were the quotes found in another review?")
+
+
+def _in_order(parts: list[str], text: str) -> bool:
+    pos = 0
+    for p in parts:
+        k = text.find(p, pos)
+        if k < 0:
+            return False
+        pos = k + len(p)
+    return True
+
+
+def _clip(text: str, n: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _en_pattern(term: str) -> re.Pattern | None:
@@ -185,24 +311,34 @@ def glossary_views(glossary: Any, src: Document | None = None, tgt: Document | N
     """GlossaryEntry objects, a saved glossary JSON (str or dict), or ``(en, zh)`` pairs
     (e.g. from :func:`~subalign.glossary_formats.read_glossary`).
 
-    Entries and JSON carry their occurrences as anchors; for bare pairs the terms are
+    Entries and JSON carry their occurrences as anchors (a saved JSON's are checked
+    against *src* / *tgt*, :func:`check_saved_glossary`); for bare pairs the terms are
     looked up in the texts (English case-insensitively on word boundaries).
     """
     if glossary is None:
         return []
-    if isinstance(glossary, str):
-        glossary = json.loads(glossary)
+    glossary = _loads(glossary, "a subalign glossary JSON")
     if isinstance(glossary, dict):
+        check_saved_glossary(glossary, src, tgt)
         glossary = glossary.get("entries", [])
+    glossary = list(glossary)
+    pairs = [(str(e[0]), str(e[1])) for e in glossary if isinstance(e, (tuple, list))]
+    src_hits: dict[str, list[tuple[int, int]]] = {}
+    tgt_hits: dict[str, list[tuple[int, int]]] = {}
+    if pairs:
+        from .glossary import TermFinder, find_literals
+
+        if src is not None:
+            found = TermFinder({en: _en_pattern(en) for en, _ in pairs}).find(src.text)
+            src_hits = {en: [m.span() for m in ms] for en, ms in found.items()}
+        if tgt is not None:
+            tgt_hits = find_literals(tgt.text, [zh.strip() for _, zh in pairs])
     out: list[GlossView] = []
     for i, e in enumerate(glossary):
         if isinstance(e, (tuple, list)):
             en, zh = str(e[0]), str(e[1])
-            pat = _en_pattern(en)
-            ss = _find_all(pat, src.text) if (pat and src is not None) else []
-            ts = []
-            if tgt is not None and zh.strip():
-                ts = _find_all(re.compile(re.escape(zh.strip())), tgt.text)
+            ss = list(src_hits.get(en, ()))
+            ts = list(tgt_hits.get(zh.strip(), ())) if zh.strip() else []
             out.append(GlossView(i, en, zh, "", None, None, ss, ts))
         elif isinstance(e, dict):
             out.append(
@@ -211,10 +347,10 @@ def glossary_views(glossary: Any, src: Document | None = None, tgt: Document | N
                     str(e.get("en", "")),
                     str(e.get("zh", "")),
                     str(e.get("type", "")),
-                    e.get("count"),
-                    e.get("score"),
-                    [(int(a["start"]), int(a["end"])) for a in e.get("anchors", []) if "start" in a],
-                    [(int(a["start"]), int(a["end"])) for a in e.get("zh_anchors", []) if "start" in a],
+                    _int(e["count"], f"glossary entry {i + 1}: count") if e.get("count") is not None else None,
+                    _score(e.get("score")),
+                    _spans(e.get("anchors"), f"glossary entry {i + 1}: anchors"),
+                    _spans(e.get("zh_anchors"), f"glossary entry {i + 1}: zh_anchors"),
                 )
             )
         else:  # GlossaryEntry
@@ -233,52 +369,190 @@ def glossary_views(glossary: Any, src: Document | None = None, tgt: Document | N
     return out
 
 
+def _spans(anchors: Any, what: str) -> list[tuple[int, int]]:
+    if anchors is None:
+        return []
+    if not isinstance(anchors, list) or not all(isinstance(a, dict) for a in anchors):
+        raise SubalignError(f"{what} must be a list of objects")
+    return [(_int(a["start"], what), _int(a.get("end"), what)) for a in anchors if "start" in a]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def check_saved_glossary(obj: dict, src: Document | None, tgt: Document | None) -> None:
+    """Refuse a glossary JSON saved from other texts: every anchor must sit in its sentence here,
+    a Chinese anchor must hold the entry's rendering, and an English one a word of the entry
+    (anchors of terms point at inflected forms, ``workers`` for *worker*, and of names at a
+    surname alone, ``Tang`` for *Tang Wenjie*)."""
+    entries = obj.get("entries")
+    if not isinstance(entries, list):
+        raise SubalignError("not a subalign glossary JSON (no 'entries' list)")
+    src_ids = _sentence_ids(src) if src is not None else {}
+    tgt_ids = _sentence_ids(tgt) if tgt is not None else {}
+    for i, e in enumerate(entries):
+        if not isinstance(e, dict):
+            raise SubalignError(f"glossary entry {i + 1} is not an object")
+        en, zh = str(e.get("en", "")), str(e.get("zh", ""))
+        what = f"glossary entry {i + 1} ({_clip(en, 30)} / {_clip(zh, 20)})"
+        for key, doc, ids in (("anchors", src, src_ids), ("zh_anchors", tgt, tgt_ids)):
+            anchors = e.get(key) or []
+            if doc is None or not anchors:
+                continue
+            if not isinstance(anchors, list) or not all(isinstance(a, dict) for a in anchors):
+                raise SubalignError(f"{what}: '{key}' must be a list of objects")
+            for a in anchors:
+                problem = _span_problem(doc, ids, a, f"{what}: anchor {a.get('id')}")
+                if problem is None:
+                    here = doc.text[_int(a["start"], what) : _int(a["end"], what)]
+                    fits = here == zh if key == "zh_anchors" else _shares_a_word(here, en)
+                    if not fits:
+                        problem = f"{what}: the text at anchor {a.get('id')} is “{_clip(here)}”"
+                if problem:
+                    raise SubalignError(f"{problem}; was the glossary made from other texts?")
+
+
+def _shares_a_word(here: str, en: str) -> bool:
+    """Does the span hold a word of the entry (allowing English inflection: policies / policy)?"""
+    theirs = _words(en)
+    for w in _words(here):
+        for t in theirs:
+            n = min(len(w), len(t))
+            k = 0
+            while k < n and w[k] == t[k]:
+                k += 1
+            if k >= max(1, min(n, 4)) and k >= n - 3:
+                return True
+    return False
+
+
 # --------------------------------------------------------------------------- alignment from JSON
 
 
 def alignment_from_json(data: str | dict, src: Document, tgt: Document | None = None) -> Alignment:
     """Rebuild an :class:`Alignment` from ``formats.to_json`` output and the two texts.
 
-    *src* / *tgt* are the loaded documents; the saved anchors must fit them (same
-    sentence count), else :class:`SubalignError` says which side is out of date.
+    *src* / *tgt* are the loaded documents; the saved links must fit them (sentence
+    count, and each saved anchor and text must be the sentence's here), else
+    :class:`SubalignError` says which side is out of date.
     """
-    obj = json.loads(data) if isinstance(data, str) else data
+    obj = _loads(data, "a subalign alignment JSON")
     try:
+        rows = obj["links"]
         links = [
-            Link(tuple(int(i) for i in r["src"]), tuple(int(i) for i in r["tgt"]), float(r.get("score") or 0.0))
-            for r in obj["links"]
+            Link(
+                tuple(_int(i, "a sentence index") for i in r["src"]),
+                tuple(_int(i, "a sentence index") for i in r["tgt"]),
+                _score(r.get("score")) or 0.0,
+            )
+            for r in rows
         ]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise SubalignError(f"not a subalign alignment JSON ({exc})") from None
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise SubalignError(f"not a subalign alignment JSON ({type(exc).__name__}: {exc})") from None
     if tgt is None:
         raise SubalignError("an alignment JSON needs the translation too (--translation)")
     for side, doc, key in (("review", src, "src"), ("translation", tgt, "tgt")):
-        n = (obj.get(key) or {}).get("n_sentences")
+        info = obj.get(key)
+        n = info.get("n_sentences") if isinstance(info, dict) else None
         if n is not None and n != len(doc.sentences):
             raise SubalignError(
                 f"the alignment JSON was made from a {side} of {n} sentences, this one has {len(doc.sentences)}"
             )
-        top = max((i for lk in links for i in getattr(lk, key)), default=-1)
-        if top >= len(doc.sentences):
-            raise SubalignError(f"the alignment JSON points past the end of the {side} (sentence {top})")
+        idx = [i for lk in links for i in getattr(lk, key)]
+        if idx and (min(idx) < 0 or max(idx) >= len(doc.sentences)):
+            bad = min(idx) if min(idx) < 0 else max(idx)
+            raise SubalignError(f"the alignment JSON points outside the {side} (sentence {bad})")
+        # a ladder: every sentence once, in reading order (the page lays the text out by it)
+        k = next((k for k, i in enumerate(idx) if i != k), len(idx))
+        if k < len(doc.sentences):
+            got = f"sentence {idx[k]}" if k < len(idx) else "nothing more"
+            raise SubalignError(
+                f"the alignment JSON does not take the {side}'s sentences once each in order "
+                f"(expected sentence {k}, found {got})"
+            )
+        _check_link_anchors(rows, links, doc, key, side)
+    empty = next((n for n, lk in enumerate(links, 1) if not lk.src and not lk.tgt), None)
+    if empty is not None:
+        raise SubalignError(f"link {empty} of the alignment JSON links nothing")
     return Alignment(src, tgt, links, str(obj.get("model", "")), dict(obj.get("params") or {}))
+
+
+def _check_link_anchors(rows: list, links: list[Link], doc: Document, key: str, side: str) -> None:
+    """Each saved anchor must be this document's sentence, and the saved text its text (spacing aside)."""
+    for n, (row, link) in enumerate(zip(rows, links), 1):
+        anchors = row.get(f"{key}_anchors")
+        if isinstance(anchors, list):
+            for i, a in zip(getattr(link, key), anchors):
+                s = doc.sentences[i].anchor
+                if not isinstance(a, dict) or (a.get("start"), a.get("end"), a.get("id")) != (s.start, s.end, s.id):
+                    raise SubalignError(
+                        f"link {n} of the alignment JSON puts {side} sentence {i} at {_anchor_text(a)}, "
+                        f"this {side} has it at {s.id} {s.start}-{s.end}; was it made from another text?"
+                    )
+        text = row.get(f"{key}_text")
+        if isinstance(text, str):
+            mine = "".join(doc.sentences[i].text for i in getattr(link, key))
+            if "".join(text.split()) != "".join(mine.split()):
+                raise SubalignError(
+                    f"link {n} of the alignment JSON has the {side} text “{_clip(text)}”, "
+                    f"this {side} has “{_clip(mine)}” there; was it made from another text?"
+                )
+
+
+def _anchor_text(a: Any) -> str:
+    if isinstance(a, dict):
+        return f"{a.get('id')} {a.get('start')}-{a.get('end')}"
+    return repr(a)
 
 
 # --------------------------------------------------------------------------- rendering helpers
 
-_esc = html.escape  # quote=True: & < > " ' all escaped, safe in text and in attributes
+#: Bidirectional formatting characters (embeddings, overrides, isolates, marks): in a
+#: review they would reorder what the reader sees (U+202E turns "txt.exe" around), so
+#: the page shows each as a visible, marked code instead of letting it act.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_BIDI_RE = re.compile(f"[{BIDI_CONTROLS}]")
+
+
+def _code(ch: str) -> str:
+    return f"⟨U+{ord(ch):04X}⟩"
+
+
+def _attr(text: str) -> str:
+    """Escaped for an attribute value or <title> (html.escape with quote=True: & < > " ')."""
+    return _BIDI_RE.sub(lambda m: _code(m.group()), html.escape(text))
+
+
+def _esc(text: str) -> str:
+    """Escaped text content; bidi controls shown as ``⟨U+202E⟩`` marks (their names on hover)."""
+    out = html.escape(text)
+    if _BIDI_RE.search(out) is None:
+        return out
+    import unicodedata
+
+    return _BIDI_RE.sub(
+        lambda m: f'<span class="bidi" title="{unicodedata.name(m.group(), "bidi control")}">{_code(m.group())}</span>',
+        out,
+    )
+
+
+def _iso(html_text: str) -> str:
+    """Isolate a piece of user text from its neighbours' direction (each sentence, each cell)."""
+    return f"<bdi>{html_text}</bdi>"
 
 
 def _json_block(obj: Any) -> str:
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
     # No "</script", "<!--" or "]]>" can survive, and the block stays valid JSON.
-    return (
+    text = (
         text.replace("&", "\\u0026")
         .replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+    return _BIDI_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class _SpanIndex:
@@ -305,17 +579,33 @@ class _SpanIndex:
             i += 1
 
     def render(self, i: int) -> str:
-        """The sentence's text as escaped HTML, with ``<span data-q data-g>`` segments."""
+        """The sentence's text as escaped HTML, with ``<span data-q data-g>`` segments.
+
+        One sweep over the cut points with the set of open marks, so a sentence with
+        many marks costs their number, not marks x cuts.
+        """
         text = self.doc.sentences[i].text
         marks = self.marks.get(i)
         if not marks:
             return _esc(text)
-        cuts = sorted({0, len(text), *(m[0] for m in marks), *(m[1] for m in marks)})
+        opening: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        closing: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        for lo, hi, kind, ident in marks:
+            opening[lo].append((kind, ident))
+            closing[hi].append((kind, ident))
+        cuts = sorted({0, len(text), *opening, *closing})
+        open_marks: dict[tuple[str, int], int] = {}
         out = []
         for lo, hi in pairwise(cuts):
-            qs = sorted({m[3] for m in marks if m[2] == "q" and m[0] <= lo and hi <= m[1]})
-            gs = sorted({m[3] for m in marks if m[2] == "g" and m[0] <= lo and hi <= m[1]})
+            for m in closing.get(lo, ()):
+                open_marks[m] -= 1
+                if not open_marks[m]:
+                    del open_marks[m]
+            for m in opening.get(lo, ()):
+                open_marks[m] = open_marks.get(m, 0) + 1
             piece = _esc(text[lo:hi])
+            qs = sorted(ident for kind, ident in open_marks if kind == "q")
+            gs = sorted(ident for kind, ident in open_marks if kind == "g")
             if not qs and not gs:
                 out.append(piece)
                 continue
@@ -372,11 +662,13 @@ def build_report(
     *quotes*: QuoteMatch list or saved quotes JSON; *glossary*: GlossaryEntry list,
     saved glossary JSON or (en, zh) pairs. Either may be None (section left out).
     """
+    if isinstance(low_score, bool) or not isinstance(low_score, (int, float)) or not math.isfinite(low_score):
+        raise SubalignError(f"low_score must be a finite number, got {low_score!r}")
     if isinstance(alignment, Document):
         src, tgt, align = alignment, None, None
     else:
         src, tgt, align = alignment.src, alignment.tgt, alignment
-    qv = quote_views(quotes)
+    qv = quote_views(quotes, src)
     gv = glossary_views(glossary, src, tgt)
 
     s_idx, t_idx = _SpanIndex(src, {q.index for q in qv if not q.found}), (_SpanIndex(tgt) if tgt is not None else None)
@@ -407,17 +699,17 @@ def build_report(
                     n_low += 1
             cls = " ".join(["bead", *flags])
             src_html = "".join(
-                f'<span class="s" id="{_esc(src.sentences[i].anchor.id)}" lang="{_esc(src.lang)}">'
-                f'<a class="sid" href="#{_esc(src.sentences[i].anchor.id)}">{_esc(src.sentences[i].anchor.id)}</a>'
-                f"{s_idx.render(i)}</span> "
+                f'<span class="s" id="{_attr(src.sentences[i].anchor.id)}" lang="{_attr(src.lang)}">'
+                f'<a class="sid" href="#{_attr(src.sentences[i].anchor.id)}">{_esc(src.sentences[i].anchor.id)}</a>'
+                f"{_iso(s_idx.render(i))}</span> "
                 for i in link.src
             )
             row = [f'<div class="{cls}" data-score="{link.score:.3f}"><div class="src">{src_html}</div>']
             if tgt is not None and t_idx is not None:
                 tgt_html = "".join(
-                    f'<span class="s" id="{TGT_PREFIX}{_esc(tgt.sentences[i].anchor.id)}" lang="{_esc(tgt.lang)}">'
-                    f'<a class="sid" href="#{TGT_PREFIX}{_esc(tgt.sentences[i].anchor.id)}">'
-                    f"{_esc(tgt.sentences[i].anchor.id)}</a>{t_idx.render(i)}</span>"
+                    f'<span class="s" id="{TGT_PREFIX}{_attr(tgt.sentences[i].anchor.id)}" lang="{_attr(tgt.lang)}">'
+                    f'<a class="sid" href="#{TGT_PREFIX}{_attr(tgt.sentences[i].anchor.id)}">'
+                    f"{_esc(tgt.sentences[i].anchor.id)}</a>{_iso(t_idx.render(i))}</span>"
                     for i in link.tgt
                 )
                 badge = ""
@@ -435,14 +727,14 @@ def build_report(
     for q in qv:
         status_cls = "found" if q.found else "missing"
         where = (
-            f'<a class="jump" href="#{_esc(q.anchor)}">{_esc(q.anchor)}</a>' if q.anchor else '<span class="jump">?</span>'
+            f'<a class="jump" href="#{_attr(q.anchor)}">{_esc(q.anchor)}</a>' if q.anchor else '<span class="jump">?</span>'
         )
         parts = [
             (
                 f'<li class="quote {status_cls}" id="q{q.index}" data-q="{q.index}" tabindex="0">'
                 f'<div class="qhead">{where} <span class="status">{"found" if q.found else "not found"}</span>'
                 f' <span class="score">{_esc(_fmt_score(q.score))}</span></div>'
-                f'<div class="qtext">“{_esc(q.wording)}”</div>'
+                f'<div class="qtext">“{_iso(_esc(q.wording))}”</div>'
             )
         ]
         if q.cues:
@@ -451,13 +743,13 @@ def build_report(
                 parts.append(
                     f'<tr><td class="num">#{_esc(str(c.get("number", "")))}</td>'
                     f'<td class="time">{_esc(str(c.get("start", "")))} → {_esc(str(c.get("end", "")))}</td>'
-                    f'<td class="zh" lang="zh">{_esc(str(c.get("text", "")))}</td></tr>'
+                    f'<td class="zh" lang="zh">{_iso(_esc(str(c.get("text", ""))))}</td></tr>'
                 )
             parts.append("</tbody></table>")
         elif not q.found:
             parts.append('<div class="nf">Not found in the subtitles.</div>')
         if q.note:
-            parts.append(f'<div class="note">{_esc(q.note)}</div>')
+            parts.append(f'<div class="note">{_iso(_esc(q.note))}</div>')
         parts.append("</li>")
         qhtml.append("".join(parts))
 
@@ -466,7 +758,7 @@ def build_report(
         ns, nt = g_hits[g.index]
         ghtml.append(
             f'<tr class="gentry" id="g{g.index}" data-g="{g.index}" tabindex="0">'
-            f'<td class="en">{_esc(g.en)}</td><td class="zh" lang="zh">{_esc(g.zh)}</td>'
+            f'<td class="en">{_iso(_esc(g.en))}</td><td class="zh" lang="zh">{_iso(_esc(g.zh))}</td>'
             f"<td>{_esc(g.type)}</td><td class=\"num\">{ns}</td><td class=\"num\">{nt if tgt is not None else ''}</td>"
             f'<td class="num">{_esc(_fmt_score(g.score))}</td></tr>'
         )
@@ -534,13 +826,10 @@ def build_report(
         [
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            (
-                "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-                "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
-            ),
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
             '<meta name="generator" content="subalign report">',
-            f"<title>{_esc(page_title)}</title><style>{_CSS}</style></head>\n",
-            f'<body class="{cols}"><header><h1>{_esc(page_title)}</h1>',
+            f"<title>{_attr(page_title)}</title><style>{_CSS}</style></head>\n",
+            f'<body class="{cols}"><header><h1>{_iso(_esc(page_title))}</h1>',
             f'<p class="summary">{" · ".join(summary)}</p>',
             '<p id="status" role="status" aria-live="polite"></p></header>\n',
             f'<div class="layout"><main id="review">{heads}\n',
@@ -573,6 +862,8 @@ body.one .colhead,body.one .bead{grid-template-columns:1fr}
 .bead.unaligned{border-left-color:#c62828;background:#fdecea}
 .flag{display:inline-block;margin-left:.4em;padding:0 .4em;border-radius:3px;font-size:.75em;background:#e69100;color:#fff;vertical-align:middle}
 .bead.unaligned .flag{background:#c62828}
+bdi{unicode-bidi:isolate}
+.bidi{font-size:.75em;color:#8a1c7c;background:#f6e6f3;border-radius:2px;padding:0 .1em;font-family:monospace}
 .sid{font-size:.68em;color:#aaa;margin-right:.25em;vertical-align:super}
 .s{scroll-margin-top:8em}
 .s:target,.s.target{outline:2px solid #0b5394;background:#e8f0fe}
@@ -666,3 +957,15 @@ window.addEventListener("hashchange",onHash);
 if(location.hash)onHash();
 })();
 """
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+#: The page's Content-Security-Policy: nothing may load, and only our own inline script
+#: and style (by hash, so an injected ``<script>`` or ``onclick=`` would not run).
+CSP = (
+    f"default-src 'none'; script-src {_sha256(_JS)}; style-src {_sha256(_CSS)}; "
+    "img-src data:; base-uri 'none'; form-action 'none'"
+)

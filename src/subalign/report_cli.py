@@ -2,6 +2,8 @@
 
 Kept out of cli.py so it can be registered with ``app.command("report")(report)``;
 only typer/pathlib/typing are imported here, everything heavy inside the function.
+Every input is read and checked (saved JSON against the texts it claims to come
+from) and the output checked before the model is loaded.
 """
 
 from __future__ import annotations
@@ -35,15 +37,19 @@ def report(
     model: str = typer.Option(
         "use-m3", "--model", "-m", help="use-m3, e5-small, a+b ensemble, a model folder or a cached hub name."
     ),
+    src_lang: str | None = typer.Option(
+        None, "--src-lang", help="Override the review's language detection (e.g. en, zh)."
+    ),
+    tgt_lang: str | None = typer.Option(None, "--tgt-lang", help="Override the translation's language detection."),
     encoding: str | None = typer.Option(None, "--encoding", help="Encoding of both texts (default: detected)."),
     subs_encoding: str | None = typer.Option(None, "--subs-encoding", help="Encoding of the subtitles (default: detected)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
 ) -> None:
     """Write a single HTML page: the review and its translation side by side, quotes with their cues, the glossary."""
-    import json
+    import math
 
     from subalign.cli import _warn
-    from subalign.textio import atomic_write, check_output, read_text
+    from subalign.textio import atomic_write, check_output
     from subalign.types import SubalignError
 
     if quotes is not None and subs is not None:
@@ -52,13 +58,43 @@ def report(
         raise SubalignError("--alignment needs --translation (the text it was made from)")
     if glossary is not None and no_glossary:
         raise SubalignError("give --glossary or --no-glossary, not both")
+    if not math.isfinite(low_score):
+        raise SubalignError(f"--low-score must be a finite number, got {low_score}")
     inputs = [p for p in (review, translation, subs, glossary, alignment, quotes) if p is not None]
     check_output(out, inputs)
 
+    from subalign import report as rp
     from subalign.documents import load_document
 
-    src = load_document(review, encoding=encoding)
-    tgt = load_document(translation, encoding=encoding) if translation is not None else None
+    src = load_document(review, lang=src_lang, encoding=encoding)
+    tgt = load_document(translation, lang=tgt_lang, encoding=encoding) if translation is not None else None
+
+    # Everything saved is read and checked against the texts before any model work.
+    align = None
+    if alignment is not None:
+        saved = _read_json(alignment, "a subalign alignment JSON")
+        align = _checked(alignment, lambda: rp.alignment_from_json(saved, src, tgt))
+    quote_data = None
+    quote_path = quotes
+    if quote_path is None and subs is not None and subs.suffix.lower() == ".json":
+        quote_path = subs
+    cues = None
+    if quote_path is not None:
+        quote_data = _read_json(quote_path, "a subalign quotes JSON")
+        _checked(quote_path, lambda: rp.check_saved_quotes(quote_data, src))
+    elif subs is not None:
+        from subalign.subtitles import read_subtitles
+
+        cues = read_subtitles(subs, encoding=subs_encoding)
+    gloss_data = None
+    if glossary is not None:
+        if glossary.suffix.lower() == ".json":
+            gloss_data = _read_json(glossary, "a subalign glossary JSON")
+            _checked(glossary, lambda: rp.check_saved_glossary(gloss_data, src, tgt))
+        else:
+            from subalign.glossary_formats import read_glossary
+
+            gloss_data = read_glossary(glossary)
 
     encoder = None
 
@@ -70,70 +106,34 @@ def report(
             encoder = get_encoder(model, cache=not no_cache)
         return encoder
 
-    def read_json(path: Path, what: str) -> dict:
-        text, _ = read_text(path)
-        try:
-            obj = json.loads(text)
-        except ValueError as exc:
-            raise SubalignError(f"{path}: not {what} ({exc})") from None
-        if not isinstance(obj, dict):
-            raise SubalignError(f"{path}: not {what}")
-        return obj
+    if tgt is not None and align is None:
+        from subalign.api import align as run_align
+        from subalign.documents import check_language_pair
 
-    from subalign import report as rp
+        msg = check_language_pair(src, tgt)
+        if msg:
+            _warn(msg)
+        align = run_align(src, tgt, encoder=enc(), model=model)
 
-    align = None
-    if tgt is not None:
-        if alignment is not None:
-            obj = read_json(alignment, "a subalign alignment JSON")
-            try:
-                align = rp.alignment_from_json(obj, src, tgt)
-            except SubalignError as exc:
-                raise SubalignError(f"{alignment}: {exc}") from None
-        else:
-            from subalign.api import align as run_align
-            from subalign.documents import check_language_pair
-
-            msg = check_language_pair(src, tgt)
-            if msg:
-                _warn(msg)
-            align = run_align(src, tgt, encoder=enc(), model=model)
-
-    quote_data = None
-    if quotes is not None or (subs is not None and subs.suffix.lower() == ".json"):
-        path = quotes if quotes is not None else subs
-        assert path is not None
-        quote_data = read_json(path, "a subalign quotes JSON")
-        if not isinstance(quote_data.get("quotes"), list):
-            raise SubalignError(f"{path}: not a subalign quotes JSON (no 'quotes' list)")
-    elif subs is not None:
+    if cues is not None:
         from subalign import quotefinder as qf
         from subalign.quotes import extract_quotes
-        from subalign.subtitles import read_subtitles
 
-        cues = read_subtitles(subs, encoding=subs_encoding)
         found = extract_quotes(src)
         if not found:
             _warn(f"{review}: no quotations found in the review")
         quote_data = qf.find_quotes(found, cues, enc()) if found else []
 
-    gloss_data = None
-    if glossary is not None:
-        if glossary.suffix.lower() == ".json":
-            gloss_data = read_json(glossary, "a subalign glossary JSON")
-            if not isinstance(gloss_data.get("entries"), list):
-                raise SubalignError(f"{glossary}: not a subalign glossary JSON (no 'entries' list)")
-        else:
-            from subalign.glossary_formats import read_glossary
-
-            gloss_data = read_glossary(glossary)
-    elif align is not None and not no_glossary:
+    if gloss_data is None and align is not None and not no_glossary:
         from subalign import glossary as gl
 
-        if {align.src.lang, align.tgt.lang} == {"en", "zh"}:
-            gloss_data = gl.build_glossary(align, enc())
+        if align.src.lang != "zh" and align.tgt.lang == "zh":
+            gloss_data = gl.build_glossary(align, enc(), warn=_warn)
         else:
-            _warn("no glossary: it needs an English-Chinese pair")
+            _warn(
+                f"no glossary: it needs an English review and a Chinese translation (got {align.src.lang} / "
+                f"{align.tgt.lang}; --src-lang / --tgt-lang if the detection is wrong)"
+            )
 
     page = rp.build_report(
         align if align is not None else src,
@@ -147,3 +147,29 @@ def report(
     size = len(page.encode("utf-8"))
     typer.echo(f"subalign: wrote {out} ({size / 1024:.0f} KB)", err=True)
     typer.echo(out.resolve().as_uri())
+
+
+def _read_json(path: Path, what: str) -> dict:
+    import json
+
+    from subalign.textio import read_text
+    from subalign.types import SubalignError
+
+    text, _ = read_text(path)
+    try:
+        obj = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise SubalignError(f"{path}: not {what} ({type(exc).__name__}: {exc})") from None
+    if not isinstance(obj, dict):
+        raise SubalignError(f"{path}: not {what}")
+    return obj
+
+
+def _checked(path: Path, check):
+    """Run *check*; its one-line error is prefixed with the file it is about."""
+    from subalign.types import SubalignError
+
+    try:
+        return check()
+    except SubalignError as exc:
+        raise SubalignError(f"{path}: {exc}") from None

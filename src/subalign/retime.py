@@ -16,7 +16,9 @@ gets a time:
 
 Output cues are in translation order, never overlap and never have negative
 times (a source track whose cues overlap is clipped so each cue starts no
-earlier than the previous one ends).
+earlier than the previous one ends).  The cues are used in time order, and a
+line or cue longer than the aligner's long-sentence limit is matched by its
+pieces (see :func:`retime`), so the cost is linear whatever the line lengths.
 """
 
 from __future__ import annotations
@@ -91,14 +93,24 @@ def time_lines(
             groups.append([list(ls), None])
     if not any(g[1] is not None for g in groups):
         raise SubalignError("no translation line could be linked to a cue: are these the same film?")
+    # The span of the next linked group after each group (one backward pass, so
+    # thousands of unlinked pieces of one long line stay linear).
+    next_span: list[tuple[int, int] | None] = [None] * len(groups)
+    following = None
+    for k in range(len(groups) - 1, -1, -1):
+        next_span[k] = following
+        if groups[k][1] is not None:
+            following = groups[k][1]
     # Unlinked lines: into the pause between neighbours, else merged into a neighbour.
     resolved: list[list] = []
+    lead: list[int] = []  # unlinked lines before the first link, with no pause to hold them
     for k, (ls, span) in enumerate(groups):
         if span is not None:
-            resolved.append([ls, span])
+            resolved.append([lead + ls if lead else ls, span])
+            lead = []
             continue
         prev_end = resolved[-1][1][1] if resolved else 0
-        nxt = next((g[1] for g in groups[k + 1 :] if g[1] is not None), None)
+        nxt = next_span[k]
         next_start = nxt[0] if nxt is not None else prev_end + 10 * BASE_MS
         gap = next_start - prev_end
         if gap >= MIN_GAP_MS:
@@ -109,10 +121,7 @@ def time_lines(
         elif resolved:
             resolved[-1][0].extend(ls)  # share the previous link's time
         else:
-            pending = ls
-            # At the very start: share the next linked group's time.
-            nxt_group = next(g for g in groups[k + 1 :] if g[1] is not None)
-            nxt_group[0][:0] = pending
+            lead.extend(ls)  # at the very start: share the next linked group's time
     times: dict[int, tuple[int, int]] = {}
     for ls, (s, e) in resolved:
         for i, piece in zip(ls, split_span(int(s), int(e), [_weight(lines[i]) for i in ls])):
@@ -137,15 +146,21 @@ def retime(
     max_align: int = 5,
     lang: str | None = None,
 ) -> RetimeResult:
-    """Align translation *lines* to *cues* and time them (see the module docstring)."""
+    """Align translation *lines* to *cues* and time them (see the module docstring).
+
+    A line (or cue) longer than the aligner's long-sentence limit is matched
+    by its pieces (:func:`subalign.dual.cut_cues`): the pieces are aligned and
+    timed like lines, and the line's cue runs from its first piece's start to
+    its last piece's end, with its text as written.
+    """
     from subalign.aligner import AlignOptions, align_windows
-    from subalign.dual import cue_document, track_language
+    from subalign.dual import cue_document, cut_cues, merge_unit_links, track_language
     from subalign.langid import normalize_lang
     from subalign.subtitles import plain_text
     from subalign.windows import embed_windows
 
     lines = [ln for ln in lines if ln.strip()]
-    cues = list(cues)
+    cues = sorted(cues, key=lambda c: c.start_ms)  # time order, whatever the caller passed
     if not lines or not cues:
         raise SubalignError("retime needs at least one translation line and one cue")
     opts = AlignOptions(max_align=max_align)
@@ -153,15 +168,29 @@ def retime(
     line_cues = [Cue(k + 1, k, 0, 0, ln, plain_text(ln) or ln) for k, ln in enumerate(lines)]
     lang_l = normalize_lang(lang) if lang else track_language(line_cues)
     lang_c = track_language(cues)
+    units, own_l = cut_cues(line_cues, lang_l)
+    cue_units, own_c = cut_cues(cues, lang_c)
     ks = max(a for a, _ in types)
     kt = max(b for _, b in types)
-    sw = embed_windows(cue_document(line_cues, lang_l), encoder, ks, opts.exact_window)
-    tw = embed_windows(cue_document(cues, lang_c), encoder, kt, opts.exact_window)
+    sw = embed_windows(cue_document(units, lang_l), encoder, ks, opts.exact_window)
+    tw = embed_windows(cue_document(cue_units, lang_c), encoder, kt, opts.exact_window)
     sw.paras = tw.paras = None
-    raw = align_windows(sw, tw, opts)
-    links = [(lk.src, lk.tgt, lk.score) for lk in raw]
-    times, unlinked = time_lines(lines, cues, [(s, t) for s, t, _ in links])
-    timed = [Cue(k + 1, k, s, e, lines[k], plain_text(lines[k])) for k, (s, e) in enumerate(times)]
+    raw = [(lk.src, lk.tgt, lk.score) for lk in align_windows(sw, tw, opts)]
+    unit_times, unlinked_units = time_lines([u.text for u in units], cue_units, [(s, t) for s, t, _ in raw])
+    # A line runs from its first piece's start to its last piece's end; it is
+    # unlinked when none of its pieces is linked.
+    starts: list[int | None] = [None] * len(lines)
+    ends = [0] * len(lines)
+    pieces = [0] * len(lines)
+    for k, (start, end) in zip(own_l, unit_times):
+        starts[k] = start if starts[k] is None else starts[k]
+        ends[k] = end
+        pieces[k] += 1
+    for u in unlinked_units:
+        pieces[own_l[u]] -= 1
+    unlinked = [k for k in range(len(lines)) if pieces[k] == 0]
+    links = merge_unit_links(raw, own_l, own_c)
+    timed = [Cue(k + 1, k, starts[k], ends[k], lines[k], plain_text(lines[k])) for k in range(len(lines))]
     untranslated = [j for s, t, _ in links if not s for j in t]
     return RetimeResult(list(lines), cues, links, timed, unlinked, untranslated)
 

@@ -41,6 +41,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from .cjk import CJK, simplified_view
 from .types import Anchor, Sentence
 
 EN_MAX_CHARS = 400
@@ -106,6 +107,19 @@ def segment(text: str, lang: str, presplit: bool = False) -> list[Sentence]:
         for sno, (s, e) in enumerate(spans, 1):
             out.append(Sentence(len(out), text[s:e], Anchor(pno, sno, s, e)))
     return out
+
+
+def cut_long_text(text: str, lang: str, limit: int | None = None) -> list[tuple[int, int]]:
+    """Spans of *text* cut the way :func:`segment` cuts a long sentence.
+
+    Pieces of at most *limit* (default :func:`max_chars` of *lang*) characters,
+    cut at clause punctuation, else whitespace, never inside a word or a
+    grapheme; surrounding whitespace is left out and nothing else is.  A text
+    within the limit is one span.  This is how every matching path bounds what
+    one unit may cost the encoder and the string matchers, whatever the line
+    lengths.
+    """
+    return _cut_long(text, 0, len(text), limit or max_chars(lang))
 
 
 def _paragraphs(text: str) -> list[list[tuple[int, int]]]:
@@ -209,10 +223,18 @@ def _starts_sentence(ch: str) -> bool:
     return ch.isdigit() or ch in OPENERS or (ch.isalpha() and not ch.islower())
 
 
+#: Abbreviations and initials are short: a "word" longer than this before a '.'
+#: is none, and stopping the look-back here keeps long unspaced runs linear.
+_MAX_WORD = 64
+
+
 def _word_before(p: str, i: int) -> str:
     t = i
-    while t > 0 and not p[t - 1].isspace():
+    stop = max(0, i - _MAX_WORD)
+    while t > stop and not p[t - 1].isspace():
         t -= 1
+    if t == stop and t > 0 and not p[t - 1].isspace():
+        return ""  # longer than any abbreviation
     return p[t:i].lstrip("“‘\"'([{«—–-")
 
 
@@ -229,16 +251,12 @@ def _dot_is_not_final(p: str, i: int, m: int) -> bool:
     return len(word) == 1 and word.isupper()
 
 
+_CJK_CHAR = re.compile(f"[{CJK}]")
+
+
 def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return (
-        0x4E00 <= o <= 0x9FFF
-        or 0x3400 <= o <= 0x4DBF
-        or 0x3000 <= o <= 0x30FF  # CJK punctuation, kana
-        or 0xF900 <= o <= 0xFAFF
-        or 0xFF00 <= o <= 0xFFEF  # full-width forms
-        or 0x20000 <= o <= 0x3134F
-    )
+    """Han, CJK punctuation or a full-width form (:data:`subalign.cjk.CJK`)."""
+    return _CJK_CHAR.match(ch) is not None
 
 
 # --- quotations and titles ---------------------------------------------------------
@@ -261,18 +279,26 @@ def _suppression_mask(p: str) -> list[bool]:
 
 
 def _paired_spans(p: str, pairs: dict[str, str]) -> list[tuple[int, int]]:
+    """(open, close) of each closer matched with the nearest open mark of its kind.
+
+    Marks opened after that one are abandoned.  One stack per kind (holding
+    depths in the shared stack) finds the match without searching, so a text
+    of unmatched marks stays linear.
+    """
     closers = {v: k for k, v in pairs.items()}
     stack: list[tuple[str, int]] = []
+    depths: dict[str, list[int]] = {k: [] for k in pairs}
     spans: list[tuple[int, int]] = []
     for idx, ch in enumerate(p):
         if ch in pairs:
+            depths[ch].append(len(stack))
             stack.append((ch, idx))
-        elif ch in closers:
-            for d in range(len(stack) - 1, -1, -1):
-                if stack[d][0] == closers[ch]:
-                    spans.append((stack[d][1], idx))
-                    del stack[d:]
-                    break
+        elif ch in closers and depths[closers[ch]]:
+            d = depths[closers[ch]][-1]
+            spans.append((stack[d][1], idx))
+            for kind, _ in stack[d:]:  # each mark is dropped once: linear overall
+                depths[kind].pop()
+            del stack[d:]
     return spans
 
 
@@ -313,6 +339,8 @@ def _continues_after(p: str, c: int) -> bool:
     m = c + 1
     while m < n and p[m] in CLOSERS and p[m] != '"':
         m += 1
+        if m - c > _MAX_WORD:
+            return False  # a run of closing marks is no sentence going on (and stays linear)
     while m < n and p[m].isspace():
         m += 1
     if m >= n:
@@ -340,12 +368,13 @@ def _is_zh_attribution(p: str, m: int) -> bool:
         end += 1
     clause = p[m:end]
     short = len(clause) <= ZH_ATTRIBUTION_CHARS and not any(c in clause for c in "，,；;")
-    return short and any(v in clause for v in ZH_SPEECH_VERBS)
+    # The Simplified view, so 他說 reads as 他说: Traditional text segments alike.
+    return short and any(v in simplified_view(clause) for v in ZH_SPEECH_VERBS)
 
 
 def _is_attribution(p: str, m: int) -> bool:
     """Is p[m:] an upper-case speech attribution such as "Huang asked." or "Mr. Lin said"?"""
-    words = p[m:].split(None, 5)[:5]
+    words = p[m : m + 40 * _MAX_WORD].split(None, 5)[:5]
     if not words or words[0].strip(".,;:!?\"'”’").lower() in _STARTERS:
         return False
     for w in words:

@@ -15,6 +15,10 @@ ways; whatever cannot be repaired is a one-line
 ``Cue.plain`` is a matching key only: tags stripped, whitespace collapsed,
 full-width ASCII letters/digits/symbols folded to half-width.
 
+Cues come in time order (stable by start, overlapping cues kept) with one
+warning when the file was out of order; a cue past 48 hours or lasting over an
+hour is a damaged timestamp and an error naming the cue.
+
 Writers return strings; callers write them with :func:`subalign.textio.atomic_write`.
 """
 
@@ -25,7 +29,7 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -33,6 +37,7 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+from .cjk import is_han
 from .langid import normalize_lang
 from .textio import read_text
 from .types import Cue, SubalignError
@@ -57,6 +62,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 PathLike = str | os.PathLike
+Warn = Callable[[str], Any]
 
 _EXTENSIONS = {".srt": "srt", ".vtt": "vtt", ".webvtt": "vtt", ".ass": "ass", ".ssa": "ssa"}
 _FORMAT_NAMES = {"srt": "srt", "subrip": "srt", "vtt": "vtt", "webvtt": "vtt", "ass": "ass", "ssa": "ssa"}
@@ -148,13 +154,22 @@ def _timing(line: str, lineno: int, name: str) -> tuple[int, int, str] | None:
     return times[0], times[1], m["rest"] or ""
 
 
-def _check_order(name: str, lineno: int | None, number: int, start: int, end: int) -> None:
+#: No film runs two days: a cue past this is a damaged timestamp (``999999:00:00,000``).
+MAX_TIME_MS = 48 * 3_600_000
+#: No subtitle stays on screen for an hour: a longer cue is a damaged end time.
+MAX_CUE_MS = 3_600_000
+
+
+def _check_times(name: str, lineno: int | None, number: int, start: int, end: int) -> None:
+    """A one-line error naming the cue when its times cannot be those of a real cue."""
+    where = f"{name}: line {lineno}: " if lineno else f"{name}: "
+    times = f"({format_timestamp(start)} --> {format_timestamp(end)})"
     if end < start:
-        where = f"line {lineno}: " if lineno else ""
-        raise SubalignError(
-            f"{name}: {where}cue {number} ends before it starts "
-            f"({format_timestamp(start)} --> {format_timestamp(end)})"
-        )
+        raise SubalignError(f"{where}cue {number} ends before it starts {times}")
+    if end > MAX_TIME_MS:
+        raise SubalignError(f"{where}cue {number} is past 48 hours {times}: a damaged timestamp?")
+    if end - start > MAX_CUE_MS:
+        raise SubalignError(f"{where}cue {number} lasts over an hour {times}: a damaged timestamp?")
 
 
 # ----------------------------------------------------------------------------- plain text
@@ -166,7 +181,9 @@ _PLAIN_FOLD: dict[int, int | None] = {
     c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if chr(c) not in _CHINESE_PUNCT
 } | dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"), None)
 
-_RUBY_TEXT = re.compile(r"<rt\b[^>]*>.*?</rt\s*>", re.IGNORECASE | re.DOTALL)  # annotation, not dialogue
+# Ruby annotation, not dialogue.  The body may not run past another <rt>, so a
+# text full of unclosed <rt> costs one scan, not one scan per tag.
+_RUBY_TEXT = re.compile(r"<rt\b[^<>]*>(?:(?!</?rt\b).)*</rt\s*>", re.IGNORECASE | re.DOTALL)
 _ASS_BREAK = re.compile(r"\\[Nn]")
 _ASS_OVERRIDE = re.compile(r"\{[^{}\n]*\}")
 # HTML-ish tags (<i>, <font ...>, VTT <c.x>, <v Speaker>, <lang zh>) and VTT inline timestamps.
@@ -188,8 +205,23 @@ def plain_text(text: str) -> str:
     return " ".join(_plain_lines(text))
 
 
-def _finish(raw: Iterable[tuple[int, int, int, str]], name: str) -> list[Cue]:
-    """Cues from ``(number, start, end, text)``, dropping those with nothing visible."""
+def _finish(raw: Iterable[tuple[int, int, int, str]], name: str, warn: Warn | None = None) -> list[Cue]:
+    """Cues from ``(number, start, end, text)`` in time order, dropping those with nothing visible.
+
+    Players show cues by time, not by their place in the file, and every
+    matcher walks cues in time order; a file written out of order is sorted
+    (stably by start, so overlapping cues keep their file order) with one
+    warning naming the first cue out of place.
+    """
+    raw = list(raw)
+    late = next((k for k in range(1, len(raw)) if raw[k][1] < raw[k - 1][1]), None)
+    if late is not None:
+        prev, cur = raw[late - 1], raw[late]
+        (warn or log.warning)(
+            f"{name}: cues are not in time order (cue {cur[0]} at {format_timestamp(cur[1])} comes after "
+            f"cue {prev[0]} at {format_timestamp(prev[1])}); they are used sorted by start time"
+        )
+        raw.sort(key=lambda r: r[1])
     cues: list[Cue] = []
     for number, start, end, text in raw:
         plain = plain_text(text)
@@ -207,11 +239,15 @@ def _text_lines(lines: Iterable[str]) -> str:
 # ----------------------------------------------------------------------------- reading
 
 
-def read_subtitles(path: PathLike, encoding: str | None = None, fmt: str | None = None) -> list[Cue]:
-    """Read an SRT, WebVTT or ASS/SSA file.
+def read_subtitles(
+    path: PathLike, encoding: str | None = None, fmt: str | None = None, warn: Warn | None = None
+) -> list[Cue]:
+    """Read an SRT, WebVTT or ASS/SSA file; cues come in time order.
 
     The format is *fmt*, else the extension, else sniffed from the content.
     Decoding (BOMs, UTF-16, GB18030, Big5 ...) is :func:`read_text`'s.
+    *warn* receives one-line warnings (cues out of order, trailing garbage);
+    by default they go to this module's logger.
     """
     name = str(path)
     kind = _format_name(fmt) if fmt else _EXTENSIONS.get(Path(path).suffix.lower())
@@ -221,17 +257,21 @@ def read_subtitles(path: PathLike, encoding: str | None = None, fmt: str | None 
         raise SubalignError(
             f"{name}: cannot tell the subtitle format (not SRT, WebVTT or ASS/SSA); pass it explicitly"
         )
-    return parse_subtitles(text, kind, name=name)
+    return parse_subtitles(text, kind, name=name, warn=warn)
 
 
-def parse_subtitles(text: str, fmt: str, name: str = "<subtitles>") -> list[Cue]:
-    """Parse decoded subtitle *text* in format *fmt* (``srt``, ``vtt``, ``ass``, ``ssa``)."""
+def parse_subtitles(text: str, fmt: str, name: str = "<subtitles>", warn: Warn | None = None) -> list[Cue]:
+    """Parse decoded subtitle *text* in format *fmt* (``srt``, ``vtt``, ``ass``, ``ssa``).
+
+    Cues come sorted by start time (see :func:`_finish`); a cue past 48 hours,
+    lasting over an hour or ending before it starts is an error naming it.
+    """
     kind = _format_name(fmt)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if kind == "srt":
-        return _parse_srt(text, name)
+        return _parse_srt(text, name, warn)
     if kind == "vtt":
-        return _parse_vtt(text, name)
+        return _parse_vtt(text, name, warn)
     return _parse_ass(text, kind, name)
 
 
@@ -266,7 +306,7 @@ class _RawCue:
     text: str
 
 
-def _scan_srt(text: str, name: str) -> list[_RawCue]:
+def _scan_srt(text: str, name: str, warn: Warn | None = None) -> list[_RawCue]:
     """The cues of a possibly damaged SRT text, found line by line (rules in :func:`repair_srt`).
 
     Hand-written rather than left to ``srt.parse``, which only tolerates part of
@@ -316,7 +356,7 @@ def _scan_srt(text: str, name: str) -> list[_RawCue]:
         if not blank(i):
             hint = ""
             if lines[i].startswith("WEBVTT"):
-                hint = " (this looks like WebVTT: use a .vtt name or fmt='vtt')"
+                hint = " (this looks like WebVTT: give the file a .vtt name)"
             raise SubalignError(
                 f"{name}: line {i + 1}: text before the first cue: {lines[i].strip()[:60]!r}{hint}"
             )
@@ -331,7 +371,7 @@ def _scan_srt(text: str, name: str) -> list[_RawCue]:
             if n is not None:
                 log.info("%s: line %d: bad cue number %r, using %d", name, n + 1, lines[n].strip(), number)
         last_number = number
-        _check_order(name, t + 1, number, start, end)
+        _check_times(name, t + 1, number, start, end)
         if k + 1 < len(timings):
             body = lines[t + 1 : heads[k + 1][0]]
         else:
@@ -341,9 +381,8 @@ def _scan_srt(text: str, name: str) -> list[_RawCue]:
             body = lines[t + 1 : stop]
             garbage = [i for i in range(stop, len(lines)) if not blank(i)]
             if garbage:
-                log.warning(
-                    "%s: ignoring %d line(s) after the last cue, from line %d",
-                    name, len(garbage), garbage[0] + 1,
+                (warn or log.warning)(
+                    f"{name}: ignoring {len(garbage)} line(s) after the last cue, from line {garbage[0] + 1}"
                 )
         cues.append(_RawCue(number, t + 1, start, end, _text_lines(body)))
     return cues
@@ -384,12 +423,12 @@ def _canonical_srt(cues: Iterable[_RawCue]) -> str:
     )
 
 
-def _parse_srt(text: str, name: str) -> list[Cue]:
+def _parse_srt(text: str, name: str, warn: Warn | None = None) -> list[Cue]:
     import srt
 
     ms = timedelta(milliseconds=1)
     out: list[tuple[int, int, int, str]] = []
-    for r in _scan_srt(text, name):
+    for r in _scan_srt(text, name, warn):
         if not r.text:
             continue
         # One block at a time: srt's regex ends a cue's text early at any line pair that
@@ -405,13 +444,13 @@ def _parse_srt(text: str, name: str) -> list[Cue]:
         else:
             log.debug("%s: line %d: srt splits this cue differently; kept as scanned", name, r.line)
             out.append((r.number, r.start_ms, r.end_ms, r.text))
-    return _finish(out, name)
+    return _finish(out, name, warn)
 
 
 # ----------------------------------------------------------------------------- WebVTT
 
 
-def _parse_vtt(text: str, name: str) -> list[Cue]:
+def _parse_vtt(text: str, name: str, warn: Warn | None = None) -> list[Cue]:
     import webvtt
     from webvtt.errors import MalformedCaptionError, MalformedFileError
 
@@ -445,13 +484,13 @@ def _parse_vtt(text: str, name: str) -> list[Cue]:
         ident = (cap.identifier or "").strip()
         number = int(ident) if _INTEGER.fullmatch(ident) else last_number + 1
         last_number = number
-        _check_order(name, lineno, number, start, end)
+        _check_times(name, lineno, number, start, end)
         raw.append((number, start, end, _text_lines(cap.lines)))
     if len(captions) != len(timing_lines):
         got = {(c.start_time.in_milliseconds(), c.end_time.in_milliseconds()) for c in captions}
         lost = next((ln for ln, s, e in timing_lines if (s, e) not in got), timing_lines[-1][0])
         raise SubalignError(f"{name}: line {lost}: this WebVTT cue block cannot be read")
-    return _finish(raw, name)
+    return _finish(raw, name, warn)
 
 
 # ----------------------------------------------------------------------------- ASS/SSA
@@ -486,7 +525,7 @@ def _parse_ass(text: str, kind: str, name: str) -> list[Cue]:
         if not ev.is_text:  # comments and vector drawings
             continue
         lineno = event_lines[number - 1] if event_lines else None
-        _check_order(name, lineno, number, ev.start, ev.end)
+        _check_times(name, lineno, number, ev.start, ev.end)
         raw.append((number, ev.start, ev.end, _text_lines(_ASS_BREAK.split(ev.text))))
     # ASS event order carries no meaning (files are often grouped by style): order by time.
     raw.sort(key=lambda r: (r[1], r[2]))
@@ -509,14 +548,7 @@ def _script(ch: str) -> str | None:
     """``"zh"`` for Han characters, ``"en"`` for Latin letters, None for the rest."""
     if ch.isascii():
         return "en" if ch.isalpha() else None
-    o = ord(ch)
-    if (
-        0x4E00 <= o <= 0x9FFF
-        or 0x3400 <= o <= 0x4DBF
-        or 0xF900 <= o <= 0xFAFF
-        or 0x20000 <= o <= 0x3134F
-        or o in (0x3005, 0x3007)  # 々 〇
-    ):
+    if is_han(ch) or ch in "々〇":
         return "zh"
     if ch.isalpha() and "LATIN" in unicodedata.name(ch, ""):
         return "en"

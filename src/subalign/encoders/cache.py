@@ -1,7 +1,9 @@
 """On-disk embedding cache, so re-aligning a text never re-embeds its sentences.
 
 One SQLite file (stdlib ``sqlite3``) holds every encoder's vectors, keyed by the
-encoder's stable ``id`` and the SHA-1 of the text. WAL mode and a busy timeout
+encoder's stable ``id`` and the SHA-1 of the text's view (what is embedded, see
+:func:`subalign.encoders.embedding_views`), so a sentence in Traditional and in
+Simplified script share one entry. WAL mode and a busy timeout
 let several subalign processes share it. The cache is an optimisation only: if
 the file is corrupt, locked for too long or unwritable, a warning goes to stderr
 and encoding carries on without it.
@@ -18,6 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+from subalign.encoders import embedding_views, encode_views
 
 __all__ = ["CachedEncoder", "default_cache_path", "CACHE_FILE"]
 
@@ -58,7 +62,8 @@ def text_key(text: str) -> bytes:
 class CachedEncoder:
     """Wraps any Encoder; only texts never seen with this encoder reach it.
 
-    Same ``name``/``id``/``dim``/``encode`` interface as the wrapped encoder.
+    Same ``name``/``id``/``dim``/``encode`` interface as the wrapped encoder,
+    and its window composer too, with its rows cached alike.
     """
 
     def __init__(self, encoder, path: str | os.PathLike) -> None:
@@ -86,7 +91,10 @@ class CachedEncoder:
 
     # -- public API -------------------------------------------------------
     def encode(self, texts: Sequence[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
-        texts = list(texts)
+        return self.encode_views(embedding_views(texts), batch_size=batch_size, show_progress=show_progress)
+
+    def encode_views(self, texts: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        """``encode`` for texts that are views already: they are the keys."""
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
@@ -104,8 +112,7 @@ class CachedEncoder:
         if missing:
             miss_keys = list(missing)
             vecs = np.asarray(
-                self.encoder.encode(list(missing.values()), batch_size=batch_size, show_progress=show_progress),
-                dtype=np.float32,
+                encode_views(self.encoder, list(missing.values()), batch_size, show_progress), dtype=np.float32
             )
             fresh = dict(zip(miss_keys, vecs))
             for i, k in enumerate(keys):
@@ -114,6 +121,12 @@ class CachedEncoder:
             with self._lock:
                 self._store(miss_keys, vecs)
         return out
+
+    def window_composer(self):
+        """The wrapped encoder's composer, its per-sentence rows cached in the same file."""
+        make = getattr(self.encoder, "window_composer", None)
+        composer = make() if make is not None else None
+        return None if composer is None else _CachedComposer(composer, self.path)
 
     def close(self) -> None:
         if self._conn is not None:
@@ -217,3 +230,13 @@ class CachedEncoder:
                 raise
         except sqlite3.Error as exc:
             self._warn("written", exc)
+
+
+class _CachedComposer(CachedEncoder):
+    """A :class:`~subalign.encoders.WindowComposer` whose rows come through the cache."""
+
+    def windows(self, rows: np.ndarray, kmax: int) -> list[np.ndarray | None]:
+        return self.encoder.windows(rows, kmax)
+
+    def window_composer(self):
+        return None
