@@ -590,3 +590,17 @@ def test_retime_warns_when_both_sides_look_like_one_language(capsys, tmp_path):
     code, out, err = run(capsys, "retime", ZH_FILE, SUBS_EN, "-o", tmp_path / "zh.srt")
     assert code == 0, err
     assert "both look like" not in err
+
+
+def test_find_warns_when_a_long_phrase_is_cut_and_subtitle_warnings_are_prefixed(tmp_path, capsys):
+    from subalign.cli import main
+
+    srt = tmp_path / "f.srt"
+    srt.write_text("1\n00:00:05,000 --> 00:00:06,000\n工人罢工了。\n\n2\n00:00:01,000 --> 00:00:02,000\n老板跑了。\n", encoding="utf-8")
+    phrase = "The workers went on strike. " * 200
+    with pytest.raises(SystemExit) as e:
+        main(["find", phrase, str(srt), "--top", "1"])
+    assert e.value.code in (0, None)
+    err = capsys.readouterr().err
+    assert "subalign: warning: the phrase is longer than any window" in err
+    assert "subalign: warning:" in err and "order" in err  # the out-of-order cue warning, with our prefix

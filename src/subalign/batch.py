@@ -496,9 +496,10 @@ def _task_quotes(row: BatchRow, enc, model: str, warn) -> TaskOutput:
     if max_cues < 1 or not max_gap >= 0 or context < 0:
         raise SubalignError("max_cues must be >= 1, max_gap and context >= 0")
     doc = load_document(row.src, lang=o.get("lang"), encoding=o.get("encoding"))
-    cues = read_subtitles(row.tgt, encoding=o.get("subs_encoding"))
+    notes: list[str] = []
+    cues = read_subtitles(row.tgt, encoding=o.get("subs_encoding"), warn=notes.append)
     found = extract_quotes(doc)
-    warnings = [] if found else [f"{row.src}: no quotations found in the review"]
+    warnings = notes + ([] if found else [f"{row.src}: no quotations found in the review"])
     threshold = o.get("threshold")
     if threshold is None:
         threshold = qf.default_threshold(enc)
@@ -540,8 +541,9 @@ def _task_dual(row: BatchRow, enc, model: str, warn) -> TaskOutput:
     from subalign.subtitles import read_subtitles
 
     o = row.options
-    cues_a = read_subtitles(row.src, encoding=o.get("a_encoding"))
-    cues_b = read_subtitles(row.tgt, encoding=o.get("b_encoding"))
+    notes: list[str] = []
+    cues_a = read_subtitles(row.src, encoding=o.get("a_encoding"), warn=notes.append)
+    cues_b = read_subtitles(row.tgt, encoding=o.get("b_encoding"), warn=notes.append)
     opts = d.DualOptions(max_align=o.get("max_align", 4), time_weight=o.get("time_weight", 0.6))
     opts.bead_types()
     result = d.align_cues(cues_a, cues_b, enc, opts, lang_a=o.get("a_lang"), lang_b=o.get("b_lang"))
@@ -556,7 +558,7 @@ def _task_dual(row: BatchRow, enc, model: str, warn) -> TaskOutput:
         merged = d.merge_cues(result, top=top, timing=o.get("timing", "a"),
                               max_width={"zh": o.get("max_width_zh", 32), "en": o.get("max_width_en", 42)})
         text = d.write_dual(merged, row.format, top_lang=top)
-    return TaskOutput({row.out: text}, d.summary(result))
+    return TaskOutput({row.out: text}, d.summary(result), notes)
 
 
 def _task_retime(row: BatchRow, enc, model: str, warn) -> TaskOutput:
@@ -569,11 +571,14 @@ def _task_retime(row: BatchRow, enc, model: str, warn) -> TaskOutput:
     lines = rt.translation_lines(body)
     if not lines:
         raise SubalignError(f"{row.src}: the translation has no lines")
-    cues = read_subtitles(row.tgt, encoding=o.get("subs_encoding"))
+    notes: list[str] = []
+    cues = read_subtitles(row.tgt, encoding=o.get("subs_encoding"), warn=notes.append)
     from subalign.dual_cli import same_language
 
     same = same_language(lines, cues, o.get("lang"))
-    warnings = [f"{row.src} and {row.tgt} both look like {same}; expected a translation in the other language"] if same else []
+    if same:
+        notes.append(f"{row.src} and {row.tgt} both look like {same}; expected a translation in the other language")
+    warnings = notes
     result = rt.retime(lines, cues, enc, max_align=o.get("max_align", 5), lang=o.get("lang"))
     if row.format == "json":
         text = rt.result_json(result, {"text": str(row.src), "subtitles": str(row.tgt), "model": model})

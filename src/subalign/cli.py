@@ -285,7 +285,7 @@ def quotes(
     from subalign.subtitles import read_subtitles
 
     doc = load_document(review, lang=lang, encoding=encoding)
-    cues = read_subtitles(subs, encoding=subs_encoding)
+    cues = read_subtitles(subs, encoding=subs_encoding, warn=_warn)
     found_quotes = extract_quotes(doc)
     if not found_quotes:
         _warn(f"{review}: no quotations found in the review")
@@ -351,9 +351,11 @@ def find(
     from subalign.encoders import load_encoder
     from subalign.subtitles import format_timestamp, read_subtitles
 
-    cues = read_subtitles(subs, encoding=subs_encoding)
+    cues = read_subtitles(subs, encoding=subs_encoding, warn=_warn)
     encoder = load_encoder(model, cache=not no_cache)
     limit = threshold if threshold is not None else qf.default_threshold(encoder)
+    if qf.bounded_query(" ".join(text.split()))[2]:
+        _warn("the phrase is longer than any window of cues: it is matched by its beginning")
     hits = qf.search(text, cues, encoder, top=top, max_cues=max_cues, max_gap_s=max_gap)
     lines = []
     for rank, h in enumerate(hits, 1):

@@ -97,8 +97,8 @@ def dual(
     from subalign.langid import normalize_lang
     from subalign.subtitles import read_subtitles
 
-    cues_a = read_subtitles(a, encoding=a_encoding)
-    cues_b = read_subtitles(b, encoding=b_encoding)
+    cues_a = read_subtitles(a, encoding=a_encoding, warn=_warn)
+    cues_b = read_subtitles(b, encoding=b_encoding, warn=_warn)
     opts = d.DualOptions(max_align=max_align, time_weight=time_weight)
     opts.bead_types()
     encoder = load_encoder(model, cache=not no_cache)
@@ -175,7 +175,7 @@ def retime(
     lines = rt.translation_lines(body)
     if not lines:
         raise SubalignError(f"{text}: the translation has no lines")
-    cues = read_subtitles(subs, encoding=subs_encoding)
+    cues = read_subtitles(subs, encoding=subs_encoding, warn=_warn)
     same = same_language(lines, cues, lang)
     if same:
         _warn(f"{text} and {subs} both look like {same}; expected a translation in the other language (set --lang)")

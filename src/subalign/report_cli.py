@@ -85,7 +85,7 @@ def report(
     elif subs is not None:
         from subalign.subtitles import read_subtitles
 
-        cues = read_subtitles(subs, encoding=subs_encoding)
+        cues = read_subtitles(subs, encoding=subs_encoding, warn=_warn)
     gloss_data = None
     if glossary is not None:
         if glossary.suffix.lower() == ".json":

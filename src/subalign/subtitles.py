@@ -703,7 +703,8 @@ def write_srt(cues: Iterable[Cue], *, renumber: bool = False) -> str:
     """SRT text via ``srt.compose``: numbers as given, or 1, 2, ... with *renumber*.
 
     Cues are kept in the given order; cues with empty text are left out
-    (an empty SRT cue is unreadable).
+    (an empty SRT cue is unreadable), and so are whitespace-only lines inside
+    a cue: readers take a blank-looking line for the end of the cue.
     """
     import srt
 
@@ -712,7 +713,7 @@ def write_srt(cues: Iterable[Cue], *, renumber: bool = False) -> str:
             index=i if renumber else cue.number,
             start=timedelta(milliseconds=cue.start_ms),
             end=timedelta(milliseconds=cue.end_ms),
-            content=cue.text,
+            content="\n".join(line for line in cue.text.split("\n") if line.strip()),
         )
         for i, cue in enumerate((c for c in cues if c.text.strip()), 1)
     ]
