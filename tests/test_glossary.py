@@ -631,3 +631,21 @@ def test_cli_unknown_output_extension_is_refused_before_work(tmp_path):
         main(["glossary", str(root / "review.en.txt"), str(root / "review.zh.txt"), "-o", str(out)])
     assert e.value.code == 2
     assert not out.exists()
+
+
+def test_traditional_translation_gives_the_same_glossary_written_in_traditional():
+    # jieba's dictionary is Simplified: cutting Traditional text as written split
+    # words across boundaries; it now cuts the Simplified view and keeps the text.
+    import opencc
+
+    from subalign.api import align
+    from subalign.cjk import simplified_view
+
+    root = Path(__file__).resolve().parent.parent / "samples"
+    en = (root / "review.en.txt").read_text(encoding="utf-8")
+    zh = (root / "review.zh.txt").read_text(encoding="utf-8")
+    hant = opencc.OpenCC("s2t").convert(zh)
+    simp = build_glossary(align(en, zh))
+    trad = build_glossary(align(en, hant))
+    assert [(e.en, e.zh) for e in simp] == [(e.en, simplified_view(e.zh)) for e in trad]
+    assert any(e.zh != simplified_view(e.zh) for e in trad)  # shown as written, in Traditional

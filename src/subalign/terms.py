@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .cjk import simplified_view
 from .types import Document
 
 NAME_TYPES = ("person", "place", "org", "work")
@@ -569,13 +570,16 @@ def extract_zh(doc: Document) -> Candidates:
             add(m.group(1), "term", m.start(1), m.end(1), "quote")
         words: list[tuple[str, str, int, int]] = []
         pos = 0
-        for w in pseg.cut(text):
+        # jieba's dictionary is Simplified: it cuts the Simplified view (same
+        # length, so offsets hold) and the words are taken from the text as written.
+        view = simplified_view(text)
+        for w in pseg.cut(view):
             # jieba's words tile the text; the bound keeps a surprise from rescanning a long line.
-            a = text.find(w.word, pos, pos + len(w.word) + 32)
+            a = view.find(w.word, pos, pos + len(w.word) + 32)
             if a < 0:
                 continue
             pos = a + len(w.word)
-            words.append((w.word, w.flag, a, pos))
+            words.append((text[a:pos], w.flag, a, pos))
         # Transliterated foreign names: jieba words joined by the middle dot (约翰·史密斯).
         k = 0
         while k < len(words):
@@ -609,7 +613,7 @@ def extract_zh(doc: Document) -> Candidates:
                 if any(f not in _CONTENT for _, f, _, _ in part):
                     break
                 surface = text[part[0][2] : part[-1][3]]
-                if not 2 <= len(surface) <= 8 or surface in _ZH_STOP:
+                if not 2 <= len(surface) <= 8 or view[part[0][2] : part[-1][3]] in _ZH_STOP:
                     continue
                 if n > 1 and part[0][1] not in _NOUNISH:
                     continue  # 支付经济补偿金: a verb phrase, not a term; 工厂搬迁 (noun + verb) is kept
@@ -640,7 +644,7 @@ def extract_zh(doc: Document) -> Candidates:
     for surface, kind, si, a, b in grams:
         if kind == "v" and counts[surface] < 2:  # a lone verb is not a term; a recurring one may be (罢工)
             continue
-        if freq.get(surface, 0) > COMMON_FREQ:  # everyday words (公司, 开始, 城市) are not glossary terms
+        if freq.get(simplified_view(surface), 0) > COMMON_FREQ:  # everyday words (公司, 开始, 城市) are not glossary terms
             continue
         base = doc.sentences[si].anchor.start
         cands.mentions.append(
