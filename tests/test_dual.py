@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from subalign.types import Cue
+from fakes import RecordingEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "dual"
@@ -351,24 +352,6 @@ def test_retime_command_on_sample(app, tmp_path, encoder):
 # ----------------------------------------------------------------------------- order and long lines
 
 
-class RecordingEncoder:
-    """A stand-in encoder that records what it is asked to embed (hashed character bigrams)."""
-
-    dim = 64
-
-    def __init__(self):
-        self.texts: list[str] = []
-
-    def encode(self, texts, batch_size: int = 64, show_progress: bool = False):
-        import zlib
-
-        texts = list(texts)
-        self.texts += texts
-        out = np.full((len(texts), self.dim), 1e-3, dtype=np.float32)
-        for i, t in enumerate(texts):
-            for a, b in zip(t, t[1:]):
-                out[i, zlib.crc32((a + b).encode()) % self.dim] += 1.0
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
 def _shuffled(path: Path, seed: int = 10) -> str:

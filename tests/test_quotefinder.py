@@ -34,6 +34,7 @@ from subalign.quote_formats import TSV_COLUMNS, to_json, to_srt, to_tsv
 from subalign.quotes import extract_quotes
 from subalign.subtitles import parse_subtitles, read_subtitles
 from subalign.types import SubalignError
+from fakes import RecordingEncoder
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
@@ -419,30 +420,6 @@ def test_samples_in_traditional_script_give_the_same_quotes(encoder, sample_foun
     assert set(shown) & set("這們對說時會")  # ... but the Traditional text
 
 
-class RecordingEncoder:
-    """A stand-in encoder that records every text it is asked to embed.
-
-    Vectors are hashed character bigrams, so similar texts are similar; the
-    tests below only look at what reached the encoder.
-    """
-
-    dim = 64
-
-    def __init__(self):
-        self.texts: list[str] = []
-
-    def encode(self, texts, batch_size: int = 64, show_progress: bool = False):
-        import zlib
-
-        import numpy as np
-
-        texts = list(texts)
-        self.texts += texts
-        out = np.full((len(texts), self.dim), 1e-3, dtype=np.float32)
-        for i, t in enumerate(texts):
-            for a, b in zip(t, t[1:]):
-                out[i, zlib.crc32((a + b).encode()) % self.dim] += 1.0
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
 LONG_ZH = ("工人们在等工资，老板跑了。法律写得清清楚楚" * 10_000)[:70_000]  # ~200 KB in UTF-8
