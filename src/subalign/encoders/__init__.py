@@ -11,7 +11,7 @@ cost more than a short command's work. Every other model runs through
 sentence-transformers, which loads only then. A built folder also loads in
 ``SentenceTransformer(folder)`` and gives the same vectors.
 
-Every encoder here embeds :func:`subalign.cjk.simplified_view` of each text,
+Every encoder here embeds :func:`subalign.text.cjk.simplified_view` of each text,
 not the text as written: the models learned mostly Simplified Chinese, and a
 Traditional sentence and its Simplified form must match alike. The view is
 taken once, by the outermost encoder, so the embedding cache keys on it too.
@@ -36,8 +36,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from subalign.cjk import simplified_view
-from subalign.types import SubalignError
+from subalign.text.cjk import simplified_view
+from subalign.errors import SubalignError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -246,7 +246,7 @@ class EngineEncoder(_ViewEncoder):
 
 
 class PooledComposer(_ViewEncoder):
-    """Pooled sums as rows, composed into windows by the engine's pooler (:mod:`subalign.compose`)."""
+    """Pooled sums as rows, composed into windows by the engine's pooler (:mod:`subalign.aligner.compose`)."""
 
     def __init__(self, id: str, pooler: Any) -> None:
         self.name = f"{id} pooled sums"
