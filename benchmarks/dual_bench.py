@@ -96,7 +96,7 @@ def _cues(rows):
 
 
 def quality() -> list[str]:
-    from subalign.subs.dual import DualOptions, align_cues
+    from subalign.subs.cuealign import DualOptions, align_cues
     from subalign.encoders import load_encoder
     from subalign.subs.read import read_subtitles
 
@@ -178,7 +178,7 @@ def speed(runs: int = 1) -> list[str]:
             wall = time.perf_counter() - t
             times.setdefault(label, []).append(wall)
         os.environ["SUBALIGN_CACHE_DIR"] = str(tmpd / "cache")
-        from subalign.subs.dual import align_cues
+        from subalign.subs.cuealign import align_cues
         from subalign.encoders import load_encoder
 
         enc = load_encoder("use-m3")

@@ -29,7 +29,7 @@ from machine import machine
 
 from subalign.api import align_files, get_encoder
 from subalign.glossary.pairing import build_glossary
-from subalign.glossary.terms import NAME_TYPES
+from subalign.glossary.candidates import NAME_TYPES
 
 gold_all_pairs: set = set()
 

@@ -112,7 +112,7 @@ _HAN_SWAPS = "的了是在有我他她你们这那就也都要会能说去来看
 def synthetic_film(n_cues: int = 2050, seed: int = 7) -> tuple[str, int]:
     """SRT text of a long film (the sample film in the middle of unique distractor
     cues) and the offset to add to a sample cue number to get its number there."""
-    from subalign.quotes.match import split_phrases
+    from subalign.quotes.units import split_phrases
     from subalign.subs.cues import format_timestamp
     from subalign.subs.read import read_subtitles
 
@@ -195,7 +195,8 @@ _TIMED = r"""
 import json, sys, time
 t0 = time.perf_counter()
 from subalign.encoders import load_encoder
-from subalign.quotes.match import find_quotes, prepare_film
+from subalign.quotes.film import prepare_film
+from subalign.quotes.match import find_quotes
 from subalign.subs.read import read_subtitles
 enc = load_encoder(sys.argv[1])
 enc.encode(["warm up"])

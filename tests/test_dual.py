@@ -51,7 +51,7 @@ def encoder():
 
 @pytest.fixture(scope="module")
 def sample_result(encoder):
-    from subalign.subs.dual import align_cues
+    from subalign.subs.cuealign import align_cues
     from subalign.subs.read import read_subtitles
 
     a = read_subtitles(SAMPLE / "film.zh.srt")
@@ -75,7 +75,7 @@ def app():
 
 
 def test_display_width_counts_cjk_double():
-    from subalign.subs.dual import display_width
+    from subalign.subs.wrap import display_width
 
     assert display_width("abc") == 3
     assert display_width("工人") == 4
@@ -84,7 +84,7 @@ def test_display_width_counts_cjk_double():
 
 
 def test_wrap_respects_width_and_punctuation():
-    from subalign.subs.dual import display_width, wrap_text
+    from subalign.subs.wrap import display_width, wrap_text
 
     zh = "月底前要出两万双谁都不许请假这批是美国那边要的货，不能出错。（完）"
     lines = wrap_text(zh, 20)
@@ -106,7 +106,7 @@ def test_wrap_respects_width_and_punctuation():
 
 
 def test_fit_clock_recovers_offset_and_drift_despite_outliers():
-    from subalign.subs.dual import fit_clock
+    from subalign.subs.cuealign import fit_clock
 
     rng = np.random.default_rng(0)
     xa = np.sort(rng.uniform(0, 6_000_000, 400))
@@ -137,7 +137,7 @@ def test_sample_links_offset_drift(sample_result):
 
 
 def test_other_offset_and_drift_recovered(encoder):
-    from subalign.subs.dual import align_cues
+    from subalign.subs.cuealign import align_cues
 
     mod = _build_module()
     zh, en, gold = mod.build(offset=-11.5, drift=-0.004, start_ms=30_000)
@@ -186,7 +186,8 @@ def test_timing_choices(sample_result):
 
 
 def test_merged_lines_respect_widths(sample_result):
-    from subalign.subs.dual import display_width, merge_cues
+    from subalign.subs.dual import merge_cues
+    from subalign.subs.wrap import display_width
 
     merged = merge_cues(sample_result, top="en", max_width={"zh": 20, "en": 30})
     for d in merged:
@@ -404,7 +405,7 @@ def test_retime_with_shuffled_cues_gives_the_same_sane_cues(encoder):
 
 
 def test_dual_with_shuffled_cues_gives_the_same_links(encoder, sample_result):
-    from subalign.subs.dual import align_cues
+    from subalign.subs.cuealign import align_cues
     from subalign.subs.read import parse_subtitles, read_subtitles
 
     a = parse_subtitles(_shuffled(SAMPLE / "film.zh.srt"), "srt", warn=lambda msg: None)
@@ -435,7 +436,8 @@ def test_retime_a_200_kb_line_is_matched_by_bounded_pieces():
 
 
 def test_dual_an_enormous_cue_is_matched_by_bounded_pieces():
-    from subalign.subs.dual import align_cues, merge_cues, write_dual
+    from subalign.subs.cuealign import align_cues
+    from subalign.subs.dual import merge_cues, write_dual
     from subalign.text.segment import max_chars
     from subalign.subs.read import read_subtitles
 
@@ -452,7 +454,7 @@ def test_dual_an_enormous_cue_is_matched_by_bounded_pieces():
 
 
 def test_merge_unit_links_gives_each_cue_one_link():
-    from subalign.subs.dual import merge_unit_links
+    from subalign.subs.cuealign import merge_unit_links
 
     owner_a = [0, 1, 1, 1, 2]  # cue 1 was cut into three pieces
     owner_b = [0, 1, 2, 3, 4]

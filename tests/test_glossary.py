@@ -27,7 +27,8 @@ from subalign.glossary.formats import (
     to_tbx,
     to_tsv,
 )
-from subalign.glossary.terms import extract_en, extract_zh
+from subalign.glossary.terms_en import extract_en
+from subalign.glossary.terms_zh import extract_zh
 from subalign.types import Anchor
 
 EN = """Zeng Qiang founded the Chengdu Workers' Alliance in 2010.
@@ -424,7 +425,7 @@ def test_capitalised_run_of_stop_words_inside_a_real_name_pair():
 
 
 def test_romanisable_does_not_backtrack():
-    from subalign.glossary.terms import romanisable
+    from subalign.glossary.terms_en import romanisable
 
     assert romanisable("Hanqing") and romanisable("Siu-ling") and not romanisable("Later")
     # "ian" = "i" + "an": a regex (syllable)+ tries 2^n splits before failing on the q

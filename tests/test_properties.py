@@ -761,7 +761,7 @@ def test_report_refuses_quotes_saved_from_another_review(a_en, b_en, cues):
 @example(en="One. Two.", zh="一。二。", links=[([0], [0]), ([0], [0]), ([1], [1])])
 def test_alignment_json_must_fit_the_texts(en, zh, links):
     """A saved (or hand-edited) alignment JSON gives a valid alignment of these texts or a SubalignError."""
-    from subalign.report.page import alignment_from_json
+    from subalign.report.views import alignment_from_json
 
     src, tgt = doc(en, "en"), doc(zh, "zh")
     if src is None or tgt is None:

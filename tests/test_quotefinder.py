@@ -21,15 +21,9 @@ import pytest
 
 from cli_helpers import run
 from subalign.text.documents import document_from_text, load_document
-from subalign.quotes.match import (
-    DEFAULT_THRESHOLD,
-    default_threshold,
-    find_quotes,
-    prepare_film,
-    search,
-    split_phrases,
-    split_units,
-)
+from subalign.quotes.film import prepare_film
+from subalign.quotes.match import default_threshold, find_quotes, search
+from subalign.quotes.units import DEFAULT_THRESHOLD, split_phrases, split_units
 from subalign.quotes.formats import TSV_COLUMNS, to_json, to_srt, to_tsv
 from subalign.quotes.extract import extract_quotes
 from subalign.subs.read import parse_subtitles, read_subtitles
@@ -450,7 +444,7 @@ LONG_EN = ("The workers waited for their wages and the boss ran away " * 4_000)[
 
 
 def test_find_in_one_enormous_cue_hands_the_encoder_bounded_pieces():
-    from subalign.quotes.match import window_max_chars
+    from subalign.quotes.units import window_max_chars
 
     cues = parse_subtitles(f"1\n00:00:01,000 --> 00:30:00,000\n{LONG_ZH}\n", "srt")
     enc = RecordingEncoder()
@@ -464,7 +458,8 @@ def test_find_in_one_enormous_cue_hands_the_encoder_bounded_pieces():
 
 
 def test_a_200_kb_phrase_or_quotation_is_matched_by_a_bounded_prefix():
-    from subalign.quotes.match import bounded_query, window_max_chars
+    from subalign.quotes.scoring import bounded_query
+    from subalign.quotes.units import window_max_chars
 
     cues = read_subtitles(SAMPLES / "film.zh.srt")
     enc = RecordingEncoder()

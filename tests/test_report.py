@@ -23,14 +23,8 @@ from subalign.aligner import formats
 from subalign.glossary import formats as glossary_formats
 from subalign.quotes import formats as quote_formats
 from subalign.text.documents import document_from_text, load_document
-from subalign.report.page import (
-    TGT_PREFIX,
-    alignment_from_json,
-    anchor_href,
-    build_report,
-    glossary_views,
-    quote_views,
-)
+from subalign.report.page import TGT_PREFIX, anchor_href, build_report
+from subalign.report.views import alignment_from_json, glossary_views, quote_views
 from subalign.types import Alignment, Link
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -652,7 +646,7 @@ def test_low_score_must_be_finite(tmp_path):
 
 
 def test_saved_quotes_from_another_review_are_refused(hostile_page):
-    from subalign.report.page import check_saved_quotes
+    from subalign.report.views import check_saved_quotes
     from subalign.types import SubalignError
 
     _, a = hostile_page

@@ -64,7 +64,8 @@ def report(
     inputs = [p for p in (review, translation, subs, glossary, alignment, quotes) if p is not None]
     check_output(out, inputs)
 
-    from subalign.report import page as rp
+    from subalign.report.page import build_report
+    from subalign.report.views import alignment_from_json, check_saved_glossary, check_saved_quotes
     from subalign.text.documents import load_document
 
     src = load_document(review, lang=src_lang, encoding=encoding)
@@ -74,7 +75,7 @@ def report(
     align = None
     if alignment is not None:
         saved = _read_json(alignment, "a subalign alignment JSON")
-        align = _checked(alignment, lambda: rp.alignment_from_json(saved, src, tgt))
+        align = _checked(alignment, lambda: alignment_from_json(saved, src, tgt))
     quote_data = None
     quote_path = quotes
     if quote_path is None and subs is not None and subs.suffix.lower() == ".json":
@@ -82,7 +83,7 @@ def report(
     cues = None
     if quote_path is not None:
         quote_data = _read_json(quote_path, "a subalign quotes JSON")
-        _checked(quote_path, lambda: rp.check_saved_quotes(quote_data, src))
+        _checked(quote_path, lambda: check_saved_quotes(quote_data, src))
     elif subs is not None:
         from subalign.subs.read import read_subtitles
 
@@ -91,7 +92,7 @@ def report(
     if glossary is not None:
         if glossary.suffix.lower() == ".json":
             gloss_data = _read_json(glossary, "a subalign glossary JSON")
-            _checked(glossary, lambda: rp.check_saved_glossary(gloss_data, src, tgt))
+            _checked(glossary, lambda: check_saved_glossary(gloss_data, src, tgt))
         else:
             from subalign.glossary.formats import read_glossary
 
@@ -136,7 +137,7 @@ def report(
                 f"{align.tgt.lang}; --src-lang / --tgt-lang if the detection is wrong)"
             )
 
-    page = rp.build_report(
+    page = build_report(
         align if align is not None else src,
         quote_data,
         gloss_data,

@@ -14,7 +14,6 @@ from typing import Optional
 import typer
 
 from subalign.cli.common import _check_outputs, _emit, _finite, _language, _output_format, _warn
-from subalign.subs.retime import same_language
 
 
 class DualFormat(str, Enum):
@@ -153,6 +152,8 @@ def retime(
     if not lines:
         raise SubalignError(f"{text}: the translation has no lines")
     cues = read_subtitles(subs, encoding=subs_encoding)
+    from subalign.subs.retime import same_language  # lazy: retime loads numpy; keeps --help fast
+
     same = same_language(lines, cues, lang)
     if same:
         _warn(f"{text} and {subs} both look like {same}; expected a translation in the other language (set --lang)")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from subalign.aligner.formats import TsvDialect, anchor_dict, flat
-from subalign.quotes.match import Candidate, QuoteMatch
+from subalign.quotes.units import Candidate, QuoteMatch
 from subalign.subs.cues import format_timestamp
 from subalign.errors import SubalignError
 from subalign.types import Anchor, Cue

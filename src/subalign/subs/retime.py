@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from subalign.errors import SubalignError
+from subalign.subs.cuealign import split_span
 from subalign.types import Cue
 
 __all__ = ["RetimeResult", "retime", "split_span", "time_lines", "translation_lines"]
@@ -52,21 +53,8 @@ class RetimeResult:
     untranslated_cues: list[int] = field(default_factory=list)  # cue positions
 
 
-def split_span(start: int, end: int, weights: Sequence[float]) -> list[tuple[int, int]]:
-    """``[start, end)`` cut into consecutive pieces in proportion to *weights* (integer ms)."""
-    total = float(sum(max(w, 1e-9) for w in weights))
-    out, acc = [], 0.0
-    prev = start
-    for k, w in enumerate(weights):
-        acc += max(w, 1e-9)
-        stop = end if k == len(weights) - 1 else start + int(round((end - start) * acc / total))
-        out.append((prev, max(prev, stop)))
-        prev = max(prev, stop)
-    return out
-
-
 def _weight(line: str) -> float:
-    from subalign.subs.dual import display_width
+    from subalign.subs.wrap import display_width
 
     return float(max(1, display_width(line)))
 
@@ -155,7 +143,7 @@ def retime(
     its last piece's end, with its text as written.
     """
     from subalign.aligner.core import AlignOptions, align_windows
-    from subalign.subs.dual import cue_document, cut_cues, merge_unit_links, track_language
+    from subalign.subs.cuealign import cue_document, cut_cues, merge_unit_links, track_language
     from subalign.text.langid import normalize_lang
     from subalign.subs.cues import plain_text
     from subalign.aligner.windows import embed_windows
@@ -236,7 +224,7 @@ def summary(result: RetimeResult) -> str:
 
 def same_language(lines: list[str], cues: list, lang: str | None) -> str | None:
     """The language both sides of a retime seem to be in, or None when they differ."""
-    from subalign.subs.dual import track_language
+    from subalign.subs.cuealign import track_language
     from subalign.text.langid import normalize_lang
     from subalign.subs.cues import plain_text
     from subalign.types import Cue
