@@ -2,7 +2,7 @@
 
 A synthetic book-length pair is made by concatenating samples/review.en.txt and
 samples/review.zh.txt until each side has at least N sentences (5k/20k/50k).
-Each size runs in its own subprocess (one ``subalign.batch.run_batch`` job,
+Each size runs in its own subprocess (one ``subalign.batch.core.run_batch`` job,
 ``jobs=1``, the normal model and on-disk embedding cache) so that
 ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` is that size's peak.  A warm-up
 run fills a private embedding cache first, so the numbers are alignment time

@@ -96,9 +96,9 @@ def _cues(rows):
 
 
 def quality() -> list[str]:
-    from subalign.dual import DualOptions, align_cues
+    from subalign.subs.cuealign import DualOptions, align_cues
     from subalign.encoders import load_encoder
-    from subalign.subtitles import read_subtitles
+    from subalign.subs.read import read_subtitles
 
     enc = load_encoder("use-m3")
     gold_doc = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
@@ -152,7 +152,7 @@ import sys, time
 t0 = time.perf_counter()
 from typer.testing import CliRunner
 import typer
-from subalign.dual_cli import dual
+from subalign.cli.subs import dual
 app = typer.Typer(); app.command("dual")(dual); app.command("x")(lambda: None)
 res = CliRunner().invoke(app, ["dual", sys.argv[1], sys.argv[2], "-o", sys.argv[3], "--report", sys.argv[4]])
 assert res.exit_code == 0, res.output
@@ -178,7 +178,7 @@ def speed(runs: int = 1) -> list[str]:
             wall = time.perf_counter() - t
             times.setdefault(label, []).append(wall)
         os.environ["SUBALIGN_CACHE_DIR"] = str(tmpd / "cache")
-        from subalign.dual import align_cues
+        from subalign.subs.cuealign import align_cues
         from subalign.encoders import load_encoder
 
         enc = load_encoder("use-m3")

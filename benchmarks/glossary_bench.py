@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from machine import machine
 
 from subalign.api import align_files, get_encoder
-from subalign.glossary import build_glossary
-from subalign.terms import NAME_TYPES
+from subalign.glossary.pairing import build_glossary
+from subalign.glossary.candidates import NAME_TYPES
 
 gold_all_pairs: set = set()
 
@@ -97,7 +97,7 @@ def speed(model: str, target: int = 5000) -> tuple[int, int, float, float, int]:
 
 
 def get_doc_sentences(text: str):
-    from subalign.documents import document_from_text
+    from subalign.text.documents import document_from_text
 
     return document_from_text(text).sentences
 

@@ -40,7 +40,7 @@ def _chapters(data: Path) -> list[str]:
 
 
 def _docs(data: Path, name: str):
-    from subalign.documents import document_from_text
+    from subalign.text.documents import document_from_text
 
     zh = (data / "zh" / name).read_text(encoding="utf-8")
     en = (data / "en" / name).read_text(encoding="utf-8")
@@ -49,12 +49,12 @@ def _docs(data: Path, name: str):
 
 def run_model(model: str, data: Path, max_align: int, out_dir: Path) -> dict:
     """Align every chapter with one model (in this process) and score it."""
-    from subalign.aligner import AlignOptions, align_windows
+    from subalign.aligner.core import AlignOptions, align_windows
     from subalign.encoders import load_encoder
-    from subalign.evaluate import evaluate_paths
-    from subalign.formats import to_ladder
+    from subalign.aligner.evaluate import evaluate_paths
+    from subalign.aligner.formats import to_ladder
     from subalign.types import Alignment
-    from subalign.windows import embed_windows
+    from subalign.aligner.windows import embed_windows
 
     t0 = time.perf_counter()
     encoder = load_encoder(model)
@@ -101,10 +101,10 @@ def run_scaling(data: Path, factors: list[int], max_align: int) -> list[dict]:
     CPU seconds are reported beside wall seconds: on a shared 2-core machine
     they are the steadier measure of growth.
     """
-    from subalign.aligner import AlignOptions, align_windows
-    from subalign.documents import document_from_text
+    from subalign.aligner.core import AlignOptions, align_windows
+    from subalign.text.documents import document_from_text
     from subalign.encoders import load_encoder
-    from subalign.windows import embed_windows
+    from subalign.aligner.windows import embed_windows
 
     encoder = load_encoder("use-m3")
     names = _chapters(data)

@@ -74,11 +74,11 @@ def score_matches(gold: list[dict], predicted: dict[str, frozenset]) -> dict:
 
 
 def run_quality(model: str, film_path: Path = SAMPLES / "film.zh.srt") -> tuple[dict, list]:
-    from subalign.documents import load_document
+    from subalign.text.documents import load_document
     from subalign.encoders import load_encoder
-    from subalign.quotefinder import find_quotes
-    from subalign.quotes import extract_quotes
-    from subalign.subtitles import read_subtitles
+    from subalign.quotes.match import find_quotes
+    from subalign.quotes.extract import extract_quotes
+    from subalign.subs.read import read_subtitles
 
     enc = load_encoder(model)
     cues = read_subtitles(film_path)
@@ -112,8 +112,9 @@ _HAN_SWAPS = "的了是在有我他她你们这那就也都要会能说去来看
 def synthetic_film(n_cues: int = 2050, seed: int = 7) -> tuple[str, int]:
     """SRT text of a long film (the sample film in the middle of unique distractor
     cues) and the offset to add to a sample cue number to get its number there."""
-    from subalign.quotefinder import split_phrases
-    from subalign.subtitles import format_timestamp, read_subtitles
+    from subalign.quotes.units import split_phrases
+    from subalign.subs.cues import format_timestamp
+    from subalign.subs.read import read_subtitles
 
     rng = random.Random(seed)
     cues = read_subtitles(SAMPLES / "film.zh.srt")
@@ -171,8 +172,8 @@ def synthetic_film(n_cues: int = 2050, seed: int = 7) -> tuple[str, int]:
 
 def synthetic_quotes(n: int = 200) -> list[str]:
     """The 15 sample quotes, then sentences, sentence pairs and clauses of the English review."""
-    from subalign.documents import load_document
-    from subalign.quotes import extract_quotes, quote_for_matching
+    from subalign.text.documents import load_document
+    from subalign.quotes.extract import extract_quotes, quote_for_matching
 
     doc = load_document(SAMPLES / "review.en.txt")
     quotes = [quote_for_matching(q) for q in extract_quotes(doc)]
@@ -194,8 +195,9 @@ _TIMED = r"""
 import json, sys, time
 t0 = time.perf_counter()
 from subalign.encoders import load_encoder
-from subalign.quotefinder import find_quotes, prepare_film
-from subalign.subtitles import read_subtitles
+from subalign.quotes.film import prepare_film
+from subalign.quotes.match import find_quotes
+from subalign.subs.read import read_subtitles
 enc = load_encoder(sys.argv[1])
 enc.encode(["warm up"])
 t1 = time.perf_counter()

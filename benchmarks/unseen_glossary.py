@@ -30,9 +30,9 @@ import glossary_bench  # noqa: E402  (its scoring, reused)
 from machine import machine  # noqa: E402
 
 from subalign.api import align_files, get_encoder  # noqa: E402
-from subalign.cjk import simplified_view  # noqa: E402
-from subalign.glossary import build_glossary  # noqa: E402
-from subalign.terms import NAME_TYPES  # noqa: E402
+from subalign.text.cjk import simplified_view  # noqa: E402
+from subalign.glossary.pairing import build_glossary  # noqa: E402
+from subalign.glossary.candidates import NAME_TYPES  # noqa: E402
 
 
 def read_gold(name: str) -> list[dict]:

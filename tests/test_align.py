@@ -9,16 +9,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from subalign import band as band_mod
-from subalign.aligner import MAX_ALIGN_LIMIT, AlignOptions, align_documents, align_windows
+from subalign.aligner import band as band_mod
+from subalign.aligner.core import MAX_ALIGN_LIMIT, AlignOptions, align_documents, align_windows
 from subalign.api import align, align_files
-from subalign.documents import document_from_text
+from subalign.text.documents import document_from_text
 from subalign.encoders import load_encoder
-from subalign.evaluate import score_links
-from subalign.formats import parse_ladder
-from subalign.scoring import Windows
+from subalign.aligner.evaluate import score_links
+from subalign.aligner.formats import parse_ladder
+from subalign.aligner.scoring import Windows
 from subalign.types import Alignment, Document, Link, SubalignError
-from subalign.windows import mean_windows
+from subalign.aligner.windows import mean_windows
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
@@ -369,7 +369,7 @@ def test_long_synthetic_document_coarse_to_fine(monkeypatch):
         return real_halve(emb, lens)
 
     band_cells: list[tuple[int, int, int]] = []
-    import subalign.aligner as align_mod
+    import subalign.aligner.core as align_mod
 
     real_dp = align_mod.band_dp
 

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from subalign import batch as b
+from subalign.batch import run as batch_run
 from subalign.types import SubalignError
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -220,12 +221,12 @@ def test_cli(work, tmp_path, monkeypatch):
     import typer
     from typer.testing import CliRunner
 
-    from subalign.batch_cli import batch
+    from subalign.cli.batch import batch
 
     app = typer.Typer()
     app.command("batch")(batch)
     app.command("noop")(lambda: None)  # keep "batch" a subcommand
-    monkeypatch.setattr(b, "get_worker_encoder", lambda *a, **k: HashEncoder())
+    monkeypatch.setattr(batch_run, "get_worker_encoder", lambda *a, **k: HashEncoder())
     out = tmp_path / "out"
     runner = CliRunner()
     res = runner.invoke(app, ["batch", str(_manifest(work)), "-o", str(out)])
@@ -377,7 +378,7 @@ def test_unknown_language_is_a_row_error(tmp_path):
 
 
 def test_retime_warns_when_both_sides_are_one_language(work, tmp_path):
-    from subalign.subtitles import read_subtitles
+    from subalign.subs.read import read_subtitles
 
     cues = read_subtitles(work / "film.en.srt")
     (work / "same.txt").write_text("\n".join(" ".join(c.plain.split()) for c in cues[:30]) + "\n", encoding="utf-8")

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import run
-from subalign.evaluate import score_links
-from subalign.formats import parse_ladder
+from subalign.aligner.evaluate import score_links
+from subalign.aligner.formats import parse_ladder
 from subalign.types import Link
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -562,7 +562,7 @@ def test_unknown_output_extensions_are_refused_listing_the_known(capsys, tmp_pat
 
 
 def test_format_overrides_the_extension_and_devices_need_none(null_output):
-    from subalign.cli import _output_format
+    from subalign.cli.common import _output_format
 
     assert _output_format("quotes", Path("q.tmx"), "json", "tsv") == "json"
     assert _output_format("align", Path("/dev/null"), None, "ladder") == "ladder"
@@ -578,7 +578,7 @@ def null_output(tmp_path):
 
 
 def test_retime_warns_when_both_sides_look_like_one_language(capsys, tmp_path):
-    from subalign.subtitles import read_subtitles
+    from subalign.subs.read import read_subtitles
 
     cues = read_subtitles(SUBS_EN)[:12]
     same = tmp_path / "same.txt"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from subalign.compose import UsePooler, supported
-from subalign.documents import document_from_text
-from subalign.windows import compose_windows, embed_windows, mean_windows
+from subalign.aligner.compose import UsePooler, supported
+from subalign.text.documents import document_from_text
+from subalign.aligner.windows import compose_windows, embed_windows, mean_windows
 
 EN = [
     "The workers at the shoe factory had not been paid for three months.",

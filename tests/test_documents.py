@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from subalign.documents import check_language_pair, document_from_text, load_document
+from subalign.text.documents import check_language_pair, document_from_text, load_document
 from subalign.types import Document, SubalignError
 
 EN = (

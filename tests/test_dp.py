@@ -1,4 +1,4 @@
-"""Tests for subalign.dp: the banded bead DP against brute force, bands, insertion chains."""
+"""Tests for subalign.aligner.dp: the banded bead DP against brute force, bands, insertion chains."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from subalign.dp import band_around, band_dp
+from subalign.aligner.dp import band_around, band_dp
 
 TYPES = [(1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (2, 2)]
 AMAX = 5  # score tables are indexed [i, a, b, j] with a, b < AMAX

@@ -52,8 +52,8 @@ def encoder():
 
 @pytest.fixture(scope="module")
 def sample_result(encoder):
-    from subalign.dual import align_cues
-    from subalign.subtitles import read_subtitles
+    from subalign.subs.cuealign import align_cues
+    from subalign.subs.read import read_subtitles
 
     a = read_subtitles(SAMPLE / "film.zh.srt")
     b = read_subtitles(SAMPLE / "film.en.srt")
@@ -64,7 +64,7 @@ def sample_result(encoder):
 def app():
     import typer
 
-    from subalign.dual_cli import dual, retime
+    from subalign.cli.subs import dual, retime
 
     app = typer.Typer()
     app.command("dual")(dual)
@@ -76,7 +76,7 @@ def app():
 
 
 def test_display_width_counts_cjk_double():
-    from subalign.dual import display_width
+    from subalign.subs.wrap import display_width
 
     assert display_width("abc") == 3
     assert display_width("工人") == 4
@@ -85,7 +85,7 @@ def test_display_width_counts_cjk_double():
 
 
 def test_wrap_respects_width_and_punctuation():
-    from subalign.dual import display_width, wrap_text
+    from subalign.subs.wrap import display_width, wrap_text
 
     zh = "月底前要出两万双谁都不许请假这批是美国那边要的货，不能出错。（完）"
     lines = wrap_text(zh, 20)
@@ -107,7 +107,7 @@ def test_wrap_respects_width_and_punctuation():
 
 
 def test_fit_clock_recovers_offset_and_drift_despite_outliers():
-    from subalign.dual import fit_clock
+    from subalign.subs.cuealign import fit_clock
 
     rng = np.random.default_rng(0)
     xa = np.sort(rng.uniform(0, 6_000_000, 400))
@@ -138,7 +138,7 @@ def test_sample_links_offset_drift(sample_result):
 
 
 def test_other_offset_and_drift_recovered(encoder):
-    from subalign.dual import align_cues
+    from subalign.subs.cuealign import align_cues
 
     mod = _build_module()
     zh, en, gold = mod.build(offset=-11.5, drift=-0.004, start_ms=30_000)
@@ -149,7 +149,7 @@ def test_other_offset_and_drift_recovered(encoder):
 
 
 def test_unmatched_cues_stay_and_are_listed(sample_result):
-    from subalign.dual import merge_cues
+    from subalign.subs.dual import merge_cues
 
     gold = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
     only_a = sorted(n for g in gold["links"] if not g["b"] for n in g["a"])
@@ -169,7 +169,7 @@ def test_unmatched_cues_stay_and_are_listed(sample_result):
 
 
 def test_timing_choices(sample_result):
-    from subalign.dual import merge_cues
+    from subalign.subs.dual import merge_cues
 
     lk_index = next(k for k, lk in enumerate(sample_result.links) if len(lk.a) == 2 and len(lk.b) == 1)
     lk = sample_result.links[lk_index]
@@ -187,7 +187,8 @@ def test_timing_choices(sample_result):
 
 
 def test_merged_lines_respect_widths(sample_result):
-    from subalign.dual import display_width, merge_cues
+    from subalign.subs.dual import merge_cues
+    from subalign.subs.wrap import display_width
 
     merged = merge_cues(sample_result, top="en", max_width={"zh": 20, "en": 30})
     for d in merged:
@@ -243,7 +244,7 @@ def test_dual_ass_reread_by_pysubs2(app, tmp_path):
 def test_dual_vtt_and_json(app, tmp_path):
     from typer.testing import CliRunner
 
-    from subalign.subtitles import read_subtitles
+    from subalign.subs.read import read_subtitles
 
     out = tmp_path / "dual.vtt"
     runner = CliRunner()
@@ -263,14 +264,14 @@ def test_dual_vtt_and_json(app, tmp_path):
 
 
 def test_split_span_is_proportional():
-    from subalign.retime import split_span
+    from subalign.subs.retime import split_span
 
     assert split_span(1000, 4000, [1, 2]) == [(1000, 2000), (2000, 4000)]
     assert split_span(0, 10, [1, 1, 1]) == [(0, 3), (3, 7), (7, 10)]
 
 
 def test_time_lines_n_n_link_keeps_cue_times():
-    from subalign.retime import time_lines
+    from subalign.subs.retime import time_lines
 
     cues = _cues([(1000, 2000, "a"), (2500, 4000, "b")])
     times, unlinked = time_lines(["one", "a much longer second line"], cues, [((0, 1), (0, 1))])
@@ -278,7 +279,7 @@ def test_time_lines_n_n_link_keeps_cue_times():
 
 
 def test_time_lines_arithmetic():
-    from subalign.retime import time_lines
+    from subalign.subs.retime import time_lines
 
     cues = _cues([(1000, 3000, "a"), (3500, 5000, "b"), (5200, 6000, "c"), (9000, 12000, "d"), (12100, 13000, "e")])
     lines = ["一二", "三四五六", "x", "甲乙", "unlinked", "丙丁", "y", "z"]
@@ -307,7 +308,7 @@ def test_time_lines_arithmetic():
 
 
 def test_time_lines_uses_pauses_and_clips_overlapping_sources():
-    from subalign.retime import time_lines
+    from subalign.subs.retime import time_lines
 
     cues = _cues([(1000, 2000, "a"), (1800, 3000, "b"), (8000, 9000, "c")])
     lines = ["one", "two", "lost line", "three"]
@@ -323,7 +324,7 @@ def test_retime_command_on_sample(app, tmp_path, encoder):
     from typer.testing import CliRunner
 
     mod = _build_module()
-    zh = [c for c in __import__("subalign.subtitles", fromlist=["x"]).read_subtitles(SAMPLE / "film.zh.srt")]
+    zh = [c for c in __import__("subalign.subs.read", fromlist=["x"]).read_subtitles(SAMPLE / "film.zh.srt")]
     # One English line per gold unit (SDH cues dropped), plus a translator's note with no cue.
     units = [" ".join(t.replace("\n", " ") for t in en) for en, z in mod.UNITS if en and z]
     lines = units[:10] + ["(Translator's note: Houjie is a town in Dongguan.)"] + units[10:]
@@ -368,8 +369,8 @@ def _sample_lines() -> list[str]:
 
 
 def test_retime_with_shuffled_cues_gives_the_same_sane_cues(encoder):
-    from subalign.retime import retime
-    from subalign.subtitles import parse_subtitles, read_subtitles
+    from subalign.subs.retime import retime
+    from subalign.subs.read import parse_subtitles, read_subtitles
 
     lines = _sample_lines()
     in_order = retime(lines, read_subtitles(SAMPLE / "film.zh.srt"), encoder)
@@ -387,8 +388,8 @@ def test_retime_with_shuffled_cues_gives_the_same_sane_cues(encoder):
 
 
 def test_dual_with_shuffled_cues_gives_the_same_links(encoder, sample_result):
-    from subalign.dual import align_cues
-    from subalign.subtitles import parse_subtitles, read_subtitles
+    from subalign.subs.cuealign import align_cues
+    from subalign.subs.read import parse_subtitles, read_subtitles
 
     a = parse_subtitles(_shuffled(SAMPLE / "film.zh.srt"), "srt", warn=lambda msg: None)
     result = align_cues(a, read_subtitles(SAMPLE / "film.en.srt"), encoder)
@@ -399,9 +400,9 @@ LONG_EN = ("The workers waited for their wages, and the boss ran away with the m
 
 
 def test_retime_a_200_kb_line_is_matched_by_bounded_pieces():
-    from subalign.retime import retime
-    from subalign.segment import max_chars
-    from subalign.subtitles import read_subtitles
+    from subalign.subs.retime import retime
+    from subalign.text.segment import max_chars
+    from subalign.subs.read import read_subtitles
 
     cues = read_subtitles(SAMPLE / "film.zh.srt")
     lines = ["The factory opens.", LONG_EN, "The gates are chained."]
@@ -418,9 +419,10 @@ def test_retime_a_200_kb_line_is_matched_by_bounded_pieces():
 
 
 def test_dual_an_enormous_cue_is_matched_by_bounded_pieces():
-    from subalign.dual import align_cues, merge_cues, write_dual
-    from subalign.segment import max_chars
-    from subalign.subtitles import read_subtitles
+    from subalign.subs.cuealign import align_cues
+    from subalign.subs.dual import merge_cues, write_dual
+    from subalign.text.segment import max_chars
+    from subalign.subs.read import read_subtitles
 
     b = read_subtitles(SAMPLE / "film.en.srt")
     zh = ("工人们在等工资，老板跑了。法律写得清清楚楚。" * 4_000)[:60_000]
@@ -435,7 +437,7 @@ def test_dual_an_enormous_cue_is_matched_by_bounded_pieces():
 
 
 def test_merge_unit_links_gives_each_cue_one_link():
-    from subalign.dual import merge_unit_links
+    from subalign.subs.cuealign import merge_unit_links
 
     owner_a = [0, 1, 1, 1, 2]  # cue 1 was cut into three pieces
     owner_b = [0, 1, 2, 3, 4]
@@ -448,7 +450,7 @@ def test_merge_unit_links_gives_each_cue_one_link():
 
 
 def test_time_lines_keeps_leading_unlinked_lines_in_order():
-    from subalign.retime import time_lines
+    from subalign.subs.retime import time_lines
 
     cues = _cues([(200, 2000, "a"), (2100, 3000, "b")])
     lines = ["first", "second", "third", "fourth"]

@@ -446,9 +446,9 @@ def test_builtin_encoders_run_their_engines_directly(use, e5):
 # -- Traditional Chinese: every encoder embeds the Simplified view -----------------------
 @pytest.mark.parametrize("spec", ["use-m3", "e5-small", "use-m3+e5-small"])
 def test_traditional_and_simplified_give_identical_vectors(spec):
-    from subalign.cjk import simplified_view
+    from subalign.text.cjk import simplified_view
 
-    assert [simplified_view(t) for t in ZH_HANT] == ZH  # the premise, from subalign.cjk
+    assert [simplified_view(t) for t in ZH_HANT] == ZH  # the premise, from subalign.text.cjk
     enc = load_encoder(spec, cache=False)
     np.testing.assert_array_equal(enc.encode(ZH_HANT), enc.encode(ZH))
     wide = ["ＵＳＥ模型第３版", "USE模型第3版"]  # full-width letters and digits fold too

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from subalign.evaluate import Scores, evaluate_paths, score_links
-from subalign.formats import parse_ladder
+from subalign.aligner.evaluate import Scores, evaluate_paths, score_links
+from subalign.aligner.formats import parse_ladder
 from subalign.types import Link, SubalignError
 
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import subalign
-from subalign.formats import (
+from subalign.aligner.formats import (
     FORMATS,
     format_from_path,
     parse_ladder,

@@ -13,17 +13,12 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from subalign.documents import document_from_text
-from subalign.glossary import (
-    GlossaryEntry,
-    build_glossary,
-    check_glossary,
-    find_name,
-    spells,
-    translit_score,
-)
-from subalign.glossary_cli import glossary
-from subalign.glossary_formats import (
+from subalign.text.documents import document_from_text
+from subalign.glossary.check import check_glossary
+from subalign.glossary.pairing import GlossaryEntry, build_glossary
+from subalign.glossary.translit import find_name, spells, translit_score
+from subalign.cli.glossary import glossary
+from subalign.glossary.formats import (
     COLUMNS,
     parse_tbx,
     read_glossary,
@@ -32,7 +27,8 @@ from subalign.glossary_formats import (
     to_tbx,
     to_tsv,
 )
-from subalign.terms import extract_en, extract_zh
+from subalign.glossary.terms_en import extract_en
+from subalign.glossary.terms_zh import extract_zh
 from subalign.types import Anchor
 
 EN = """Zeng Qiang founded the Chengdu Workers' Alliance in 2010.
@@ -429,7 +425,7 @@ def test_capitalised_run_of_stop_words_inside_a_real_name_pair():
 
 
 def test_romanisable_does_not_backtrack():
-    from subalign.terms import romanisable
+    from subalign.glossary.terms_en import romanisable
 
     assert romanisable("Hanqing") and romanisable("Siu-ling") and not romanisable("Later")
     # "ian" = "i" + "an": a regex (syllable)+ tries 2^n splits before failing on the q
@@ -505,7 +501,7 @@ def test_long_or_dense_links_are_left_out_with_a_warning():
 
 
 def test_glossary_options_reject_nonsense():
-    from subalign.glossary import GlossaryOptions
+    from subalign.glossary.pairing import GlossaryOptions
     from subalign.types import SubalignError
 
     for bad in ({"min_score": float("nan")}, {"min_score": 2.0}, {"sim_floor": 0.8, "sim_ceil": 0.8},
@@ -518,7 +514,7 @@ def test_check_with_a_big_glossary_matches_the_plain_regex(constructed):
     """Thousands of rows: the word-indexed search finds what one regex per row finds."""
     import re
 
-    from subalign.glossary import TermFinder, _en_pattern
+    from subalign.glossary.check import TermFinder, _en_pattern
 
     al, _ = constructed
     rows = [("Zeng Qiang", "曾强"), ("Chengdu", "蓉城"), ("strike", "罢工")]
@@ -639,7 +635,7 @@ def test_traditional_translation_gives_the_same_glossary_written_in_traditional(
     import opencc
 
     from subalign.api import align
-    from subalign.cjk import simplified_view
+    from subalign.text.cjk import simplified_view
 
     root = Path(__file__).resolve().parent.parent / "samples"
     en = (root / "review.en.txt").read_text(encoding="utf-8")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from subalign.langid import chinese_script, detect_language, normalize_lang, script_hint
+from subalign.text.langid import chinese_script, detect_language, normalize_lang, script_hint
 from subalign.types import SubalignError
 
 EN = (
@@ -115,7 +115,7 @@ def test_unknown_language_is_refused_saying_what_is_accepted(code):
 def test_languages_detection_can_give_are_accepted():
     # every code langdetect can return is a valid override, so an override never
     # has to be something detection could not have said
-    from subalign.langid import _known_languages
+    from subalign.text.langid import _known_languages
 
     assert {"en", "zh", "fr", "de", "ja", "ko", "ca", "tl"} <= _known_languages()
     assert normalize_lang("ca") == "ca" and normalize_lang("zh-Hant-TW") == "zh"
@@ -138,7 +138,7 @@ def test_chinese_inside_html_is_chinese():
 
 
 def test_visible_text_drops_tags_and_comments_and_decodes_entities():
-    from subalign.langid import visible_text
+    from subalign.text.langid import visible_text
 
     page = '<p class="x">工人&amp;老板 &#x5de5;</p><!-- a note --><br/>罢工'
     assert visible_text(page).split() == ["工人&老板", "工", "罢工"]

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import run
-from subalign import textio
-from subalign.textio import atomic_write, check_output, check_output_dir, check_outputs, writes_through
+from subalign.text import textio as textio
+from subalign.text.textio import atomic_write, check_output, check_output_dir, check_outputs, writes_through
 from subalign.types import SubalignError
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -164,7 +164,7 @@ def test_file_too_large_leaves_the_old_file(tmp_path):
     code = (
         "import resource, sys\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))\n"
-        "from subalign.textio import atomic_write\n"
+        "from subalign.text.textio import atomic_write\n"
         "from subalign.types import SubalignError\n"
         "try:\n"
         "    atomic_write(sys.argv[1], 'x' * 100_000)\n"
@@ -196,7 +196,7 @@ def test_dev_stdout_keeps_the_shells_append_redirection(tmp_path):
     """/dev/stdout is the open descriptor: ``>> log`` appends, nothing is replaced."""
     log = tmp_path / "log.txt"
     log.write_text("before\n")
-    code = "from subalign.textio import atomic_write\natomic_write('/dev/stdout', 'after\\n')\n"
+    code = "from subalign.text.textio import atomic_write\natomic_write('/dev/stdout', 'after\\n')\n"
     with open(log, "a") as fh:
         proc = subprocess.run([sys.executable, "-c", code], stdout=fh, stderr=subprocess.PIPE, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr

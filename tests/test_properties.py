@@ -35,10 +35,12 @@ from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 
 from subalign.api import align
-from subalign.cjk import simplified_view
-from subalign.documents import document_from_text
-from subalign.segment import max_chars
-from subalign.subtitles import MAX_CUE_MS, MAX_TIME_MS, parse_subtitles, plain_text, write_srt, write_vtt
+from subalign.text.cjk import simplified_view
+from subalign.text.documents import document_from_text
+from subalign.text.segment import max_chars
+from subalign.subs.cues import MAX_CUE_MS, MAX_TIME_MS, plain_text
+from subalign.subs.read import parse_subtitles
+from subalign.subs.write import write_srt, write_vtt
 from subalign.types import Alignment, Cue, Document, SubalignError
 
 # ----------------------------------------------------------------------------- settings
@@ -70,7 +72,7 @@ class NgramEncoder:
     """Character 1-3-grams hashed into 96 dims, unit length: deterministic and instant.
 
     Like subalign's own encoders it embeds the Simplified view of each text
-    (:func:`subalign.cjk.simplified_view`), so the Traditional-script properties
+    (:func:`subalign.text.cjk.simplified_view`), so the Traditional-script properties
     test that everything around the encoder is script-blind too.
     """
 
@@ -268,7 +270,7 @@ def test_documents_cut_100kb_runs(unit, lang, size):
 
 
 def check_alignment_outputs(al: Alignment) -> None:
-    from subalign.formats import parse_ladder, to_json, to_ladder, to_tmx, to_tsv
+    from subalign.aligner.formats import parse_ladder, to_json, to_ladder, to_tmx, to_tsv
 
     check_links(al)
     assert [(lk.src, lk.tgt) for lk in parse_ladder(to_ladder(al))] == [(lk.src, lk.tgt) for lk in al.links]
@@ -312,7 +314,7 @@ def test_align_100kb_one_line(unit, size):
 
 
 def check_quotes(d: Document, quotes) -> None:
-    from subalign.quotes import quote_for_matching
+    from subalign.quotes.extract import quote_for_matching
 
     starts = [(s.anchor.start, s.anchor.end) for s in d.sentences]
     for k, q in enumerate(quotes):
@@ -332,7 +334,7 @@ def check_quotes(d: Document, quotes) -> None:
 @MANY
 @given(text=document_text(), lang=st.sampled_from([None, "en", "zh"]))
 def test_quote_spans_slice_the_review(text, lang):
-    from subalign.quotes import extract_quotes
+    from subalign.quotes.extract import extract_quotes
 
     d = doc(text, lang)
     if d is not None:
@@ -342,7 +344,7 @@ def test_quote_spans_slice_the_review(text, lang):
 @LONG
 @given(opener=st.sampled_from(["“", '"', "「", "『"]), size=st.integers(20_000, 100_000))
 def test_quotes_100kb_quotation(opener, size):
-    from subalign.quotes import extract_quotes
+    from subalign.quotes.extract import extract_quotes
 
     closer = {"“": "”", '"': '"', "「": "」", "『": "』"}[opener]
     d = doc(f"He said, {opener}" + "so it goes " * (size // 11) + f"{closer} Then he left.", "en")
@@ -434,7 +436,7 @@ def test_damaged_subtitles_parse_or_refuse(text, fmt):
 
 
 def check_quote_outputs(matches, cues) -> None:
-    from subalign import quote_formats as qfmt
+    from subalign.quotes import formats as qfmt
 
     keys = {(c.number, c.start_ms, c.end_ms) for c in cues}
     for m in matches:
@@ -452,8 +454,8 @@ def check_quote_outputs(matches, cues) -> None:
 @SOME
 @given(review=document_text(), cues=cue_lists(lang="zh"))
 def test_find_quotes_and_outputs(review, cues):
-    from subalign import quotefinder as qf
-    from subalign.quotes import extract_quotes
+    from subalign.quotes import match as qf
+    from subalign.quotes.extract import extract_quotes
 
     d = doc(review)
     quotes = extract_quotes(d) if d is not None else []
@@ -466,7 +468,7 @@ def test_find_quotes_and_outputs(review, cues):
 @SOME
 @given(phrase=chaos, cues=cue_lists(), top=st.integers(1, 6))
 def test_search_hits_are_input_cues(phrase, cues, top):
-    from subalign import quotefinder as qf
+    from subalign.quotes import match as qf
 
     hits = only_subalign_errors(qf.search, phrase, cues, ENC, top=top)
     keys = {(c.number, c.start_ms, c.end_ms) for c in cues}
@@ -478,7 +480,7 @@ def test_search_hits_are_input_cues(phrase, cues, top):
 @LONG
 @given(unit=st.sampled_from(["工人罢工", "workers strike ", "😀", "a"]), size=st.integers(20_000, 100_000))
 def test_find_quotes_100kb_cue(unit, size):
-    from subalign import quotefinder as qf
+    from subalign.quotes import match as qf
 
     body = unit * (size // len(unit))
     cues = [Cue(1, 0, 1000, 5000, body, plain_text(body)), Cue(2, 1, 6000, 8000, "我不知道。", "我不知道。")]
@@ -491,7 +493,7 @@ def test_find_quotes_100kb_cue(unit, size):
 
 
 def check_glossary_outputs(entries, al: Alignment) -> None:
-    from subalign import glossary_formats as gf
+    from subalign.glossary import formats as gf
 
     for e in entries:
         assert e.en.strip() and e.zh.strip()
@@ -511,7 +513,7 @@ def check_glossary_outputs(entries, al: Alignment) -> None:
 @SOME
 @given(en=document_text("en"), zh=document_text("zh"))
 def test_glossary_build_and_outputs(en, zh):
-    from subalign.glossary import build_glossary
+    from subalign.glossary.pairing import build_glossary
 
     al = only_subalign_errors(align, en, zh, encoder=ENC, src_lang="en", tgt_lang="zh")
     if al is None:
@@ -525,7 +527,7 @@ def test_glossary_build_and_outputs(en, zh):
 @given(en=prose("en"), zh=prose("zh"), swap=st.booleans())
 def test_glossary_files_any_languages(en, zh, swap, tmp_path_factory):
     """The command's path: files in, languages detected, a Chinese source refused."""
-    from subalign.glossary import glossary_files
+    from subalign.glossary.run import glossary_files
 
     d = tmp_path_factory.mktemp("gl")
     (d / "en.txt").write_text(en, encoding="utf-8")
@@ -538,7 +540,7 @@ def test_glossary_files_any_languages(en, zh, swap, tmp_path_factory):
 
 def test_glossary_capitalised_stop_word_run():
     """The issue's example: a name made only of stop words."""
-    from subalign.glossary import build_glossary
+    from subalign.glossary.pairing import build_glossary
 
     en = "The film was made by We The. Later We The said it again."
     al = align(en, "这部电影由我们拍摄。后来我们又说了一遍。", encoder=ENC, src_lang="en", tgt_lang="zh")
@@ -584,8 +586,8 @@ def test_traditional_aligns_like_simplified(en, zh):
 @given(review=prose("en"), cues=cue_lists(max_n=12, lang="zh"))
 @example(review="The factory closed.", cues=[Cue(1, 0, 0, 1500, "工厂", "工厂")])
 def test_traditional_subtitles_give_the_same_quotes(review, cues):
-    from subalign import quotefinder as qf
-    from subalign.quotes import extract_quotes
+    from subalign.quotes import match as qf
+    from subalign.quotes.extract import extract_quotes
 
     hant = [traditional(c.text) for c in cues]
     if not any(hant):
@@ -610,7 +612,7 @@ def test_traditional_subtitles_give_the_same_quotes(review, cues):
 @given(a=cue_lists(max_n=15, lang="zh"), b=cue_lists(max_n=15, lang="en"), top=st.sampled_from(["zh", "en"]),
        timing=st.sampled_from(["a", "b", "union"]))
 def test_dual_links_cover_cues_and_outputs_parse(a, b, top, timing):
-    from subalign import dual as d
+    from subalign.subs import dual as d
 
     res = only_subalign_errors(d.align_cues, a, b, ENC)
     if res is None:
@@ -633,7 +635,7 @@ def test_dual_links_cover_cues_and_outputs_parse(a, b, top, timing):
 @SOME
 @given(text=document_text("en"), cues=cue_lists(max_n=15, lang="zh"))
 def test_retime_times_every_line(text, cues):
-    from subalign import retime as rt
+    from subalign.subs import retime as rt
 
     lines = rt.translation_lines(text)
     res = only_subalign_errors(rt.retime, lines, cues, ENC)
@@ -652,7 +654,7 @@ def test_retime_times_every_line(text, cues):
 @LONG
 @given(unit=st.sampled_from(["workers strike ", "a", "工人罢工"]), size=st.integers(20_000, 100_000))
 def test_retime_100kb_line(unit, size):
-    from subalign import retime as rt
+    from subalign.subs import retime as rt
 
     texts = ["工人罢工了。", "老板跑了。", "我不知道。"]
     cues = [Cue(k + 1, k, k * 3000, k * 3000 + 2500, t, t) for k, t in enumerate(texts)]
@@ -694,7 +696,7 @@ def check_report(page: str, al: Alignment | None, d: Document) -> None:
     audit.feed(page)
     audit.close()
     assert not audit.leaks, f"raw bidi controls can reorder the page: {audit.leaks[:2]!r}"
-    from subalign.report import TGT_PREFIX
+    from subalign.report.page import TGT_PREFIX
 
     for s in d.sentences:  # every sentence of both sides is on the page, linkable by its anchor
         assert f'id="{s.anchor.id}"' in page
@@ -706,10 +708,10 @@ def check_report(page: str, al: Alignment | None, d: Document) -> None:
 @given(en=document_text("en"), zh=document_text("zh"), cues=cue_lists(max_n=10, lang="zh"))
 @example(en="the.", zh="\u202a.", cues=[Cue(1, 0, 0, 0, "工人", "工人")])
 def test_report_page(en, zh, cues):
-    from subalign import quotefinder as qf
-    from subalign.glossary import build_glossary
-    from subalign.quotes import extract_quotes
-    from subalign.report import build_report
+    from subalign.quotes import match as qf
+    from subalign.glossary.pairing import build_glossary
+    from subalign.quotes.extract import extract_quotes
+    from subalign.report.page import build_report
 
     al = only_subalign_errors(align, en, zh, encoder=ENC, src_lang="en", tgt_lang="zh")
     if al is None:
@@ -730,10 +732,10 @@ def test_report_page(en, zh, cues):
 @example(a_en="He said “Stop.”", b_en="She said “Go away now.”", cues=[Cue(1, 0, 0, 900, "走开", "走开")])
 def test_report_refuses_quotes_saved_from_another_review(a_en, b_en, cues):
     """A saved quotes JSON is shown on a review only where its anchors hold its quotes."""
-    from subalign import quote_formats as qfmt
-    from subalign import quotefinder as qf
-    from subalign.quotes import extract_quotes
-    from subalign.report import build_report
+    from subalign.quotes import formats as qfmt
+    from subalign.quotes import match as qf
+    from subalign.quotes.extract import extract_quotes
+    from subalign.report.page import build_report
 
     a, b = doc(a_en, "en"), doc(b_en, "en")
     if a is None or b is None or not extract_quotes(a):
@@ -759,7 +761,7 @@ def test_report_refuses_quotes_saved_from_another_review(a_en, b_en, cues):
 @example(en="One. Two.", zh="一。二。", links=[([0], [0]), ([0], [0]), ([1], [1])])
 def test_alignment_json_must_fit_the_texts(en, zh, links):
     """A saved (or hand-edited) alignment JSON gives a valid alignment of these texts or a SubalignError."""
-    from subalign.report import alignment_from_json
+    from subalign.report.views import alignment_from_json
 
     src, tgt = doc(en, "en"), doc(zh, "zh")
     if src is None or tgt is None:
@@ -772,7 +774,7 @@ def test_alignment_json_must_fit_the_texts(en, zh, links):
 
 def test_report_escapes_right_to_left_override():
     """U+202E in a sentence must not reorder the rest of the page (issue 10)."""
-    from subalign.report import build_report
+    from subalign.report.page import build_report
 
     al = align("He said \u202eevil. The boss fled.", "他说了\u202e坏话。老板跑了。", encoder=ENC,
                src_lang="en", tgt_lang="zh")

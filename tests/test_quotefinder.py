@@ -1,4 +1,4 @@
-"""Finding review quotes in subtitles: subalign.quotefinder and the `quotes` / `find` commands.
+"""Finding review quotes in subtitles: subalign.quotes.match and the `quotes` / `find` commands.
 
 The constructed film below (a bakery closing down) is written for these tests:
 one quote of two sentences is spoken over two cues, one starts mid-cue, decoy
@@ -20,19 +20,13 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import run
-from subalign.documents import document_from_text, load_document
-from subalign.quotefinder import (
-    DEFAULT_THRESHOLD,
-    default_threshold,
-    find_quotes,
-    prepare_film,
-    search,
-    split_phrases,
-    split_units,
-)
-from subalign.quote_formats import TSV_COLUMNS, to_json, to_srt, to_tsv
-from subalign.quotes import extract_quotes
-from subalign.subtitles import parse_subtitles, read_subtitles
+from subalign.text.documents import document_from_text, load_document
+from subalign.quotes.film import prepare_film
+from subalign.quotes.match import default_threshold, find_quotes, search
+from subalign.quotes.units import DEFAULT_THRESHOLD, split_phrases, split_units
+from subalign.quotes.formats import TSV_COLUMNS, to_json, to_srt, to_tsv
+from subalign.quotes.extract import extract_quotes
+from subalign.subs.read import parse_subtitles, read_subtitles
 from subalign.types import SubalignError
 from fakes import RecordingEncoder
 
@@ -427,7 +421,7 @@ LONG_EN = ("The workers waited for their wages and the boss ran away " * 4_000)[
 
 
 def test_find_in_one_enormous_cue_hands_the_encoder_bounded_pieces():
-    from subalign.quotefinder import window_max_chars
+    from subalign.quotes.units import window_max_chars
 
     cues = parse_subtitles(f"1\n00:00:01,000 --> 00:30:00,000\n{LONG_ZH}\n", "srt")
     enc = RecordingEncoder()
@@ -441,7 +435,8 @@ def test_find_in_one_enormous_cue_hands_the_encoder_bounded_pieces():
 
 
 def test_a_200_kb_phrase_or_quotation_is_matched_by_a_bounded_prefix():
-    from subalign.quotefinder import bounded_query, window_max_chars
+    from subalign.quotes.scoring import bounded_query
+    from subalign.quotes.units import window_max_chars
 
     cues = read_subtitles(SAMPLES / "film.zh.srt")
     enc = RecordingEncoder()
@@ -543,7 +538,7 @@ def test_cli_find(capsys, files):
 def test_cli_help_stays_light():
     code = (
         "import sys, subalign.cli as c\n"
-        "assert 'numpy' not in sys.modules and 'subalign.quotefinder' not in sys.modules, sorted(sys.modules)\n"
+        "assert 'numpy' not in sys.modules and 'subalign.quotes.match' not in sys.modules, sorted(sys.modules)\n"
         "names = {cmd.name or cmd.callback.__name__ for cmd in c.app.registered_commands}\n"
         "assert {'quotes', 'find'} <= names, names\n"
     )

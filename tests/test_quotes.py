@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from subalign.documents import document_from_text, load_document
-from subalign.quotes import extract_quotes, extract_quotes_from_text, quote_for_matching
+from subalign.text.documents import document_from_text, load_document
+from subalign.quotes.extract import extract_quotes, extract_quotes_from_text, quote_for_matching
 from subalign.types import Quote
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -25,7 +25,7 @@ def texts(text: str, lang: str = "en") -> list[str]:
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """Runs of non-blank lines, found independently of subalign.segment."""
+    """Runs of non-blank lines, found independently of subalign.text.segment."""
     out: list[tuple[int, int]] = []
     pos, cur = 0, None
     for line in text.split("\n"):

@@ -19,16 +19,12 @@ from typing import ClassVar
 
 import pytest
 
-from subalign import formats, glossary_formats, quote_formats
-from subalign.documents import document_from_text, load_document
-from subalign.report import (
-    TGT_PREFIX,
-    alignment_from_json,
-    anchor_href,
-    build_report,
-    glossary_views,
-    quote_views,
-)
+from subalign.aligner import formats
+from subalign.glossary import formats as glossary_formats
+from subalign.quotes import formats as quote_formats
+from subalign.text.documents import document_from_text, load_document
+from subalign.report.page import TGT_PREFIX, anchor_href, build_report
+from subalign.report.views import alignment_from_json, glossary_views, quote_views
 from subalign.types import Alignment, Link
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -117,7 +113,7 @@ def hostile_alignment() -> Alignment:
 
 
 def hostile_quotes(src) -> dict:
-    from subalign.quotes import extract_quotes
+    from subalign.quotes.extract import extract_quotes
 
     qs = extract_quotes(src)
     assert len(qs) >= 3
@@ -251,7 +247,7 @@ def test_five_thousand_sentences_size_and_speed():
                                          for p in range(500)), lang="zh")
     assert len(src) == len(tgt) == 5000
     a = Alignment(src, tgt, [Link((i,), (i,), 0.4 + (i % 7) / 10) for i in range(5000)], "test")
-    from subalign.quotes import extract_quotes
+    from subalign.quotes.extract import extract_quotes
 
     qs = extract_quotes(src)[:300]
     qjson = {"quotes": [{"index": q.index, "quote": q.text, "anchor": formats.anchor_dict(q.anchor),
@@ -273,10 +269,10 @@ def test_five_thousand_sentences_size_and_speed():
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory):
     from subalign.api import align, get_encoder
-    from subalign.glossary import build_glossary
-    from subalign.quotefinder import find_quotes
-    from subalign.quotes import extract_quotes
-    from subalign.subtitles import read_subtitles
+    from subalign.glossary.pairing import build_glossary
+    from subalign.quotes.match import find_quotes
+    from subalign.quotes.extract import extract_quotes
+    from subalign.subs.read import read_subtitles
 
     enc = get_encoder("use-m3")
     src = load_document(SAMPLES / "review.en.txt")
@@ -311,7 +307,7 @@ def test_samples_every_sentence_has_its_anchor(samples):
         for x in filter(None, tgt_anchor.split(",")):
             assert TGT_PREFIX + x in page.ids
     # and so do the quote SRT sidecar's
-    from subalign.subtitles import read_subtitles
+    from subalign.subs.read import read_subtitles
 
     _, side = quote_formats.to_srt(samples["matches"], read_subtitles(SAMPLES / "film.zh.srt"))
     for cue in json.loads(side)["cues"]:
@@ -340,7 +336,7 @@ def test_saved_json_gives_the_same_page(samples):
 def _cli_app():
     import typer
 
-    from subalign.report_cli import report
+    from subalign.cli.report import report
 
     app = typer.Typer(add_completion=False)
     app.command()(report)
@@ -515,7 +511,7 @@ def test_browser_quote_click_shows_cues(browser, samples, tmp_path):
         assert page.locator(f"#q{qi} table.cues").is_visible()
         active = page.locator("#review .q.active")
         assert active.count() == page.locator(f'#review [data-q~="{qi}"]').count() >= 1
-        from subalign.subtitles import format_timestamp
+        from subalign.subs.cues import format_timestamp
 
         status = page.inner_text("#status")
         assert format_timestamp(m.best.start_ms) in status and "found" in status
@@ -593,7 +589,7 @@ def bidi_alignment() -> Alignment:
 
 
 def test_bidi_controls_are_shown_not_obeyed():
-    from subalign.report import BIDI_CONTROLS
+    from subalign.report.page import BIDI_CONTROLS
 
     a = bidi_alignment()
     html = build_report(a, None, [("union", "工会")], title=f"t{RLO}x")
@@ -650,7 +646,7 @@ def test_low_score_must_be_finite(tmp_path):
 
 
 def test_saved_quotes_from_another_review_are_refused(hostile_page):
-    from subalign.report import check_saved_quotes
+    from subalign.report.views import check_saved_quotes
     from subalign.types import SubalignError
 
     _, a = hostile_page

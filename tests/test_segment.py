@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from subalign.segment import EN_MAX_CHARS, ZH_MAX_CHARS, segment
+from subalign.text.segment import EN_MAX_CHARS, ZH_MAX_CHARS, segment
 
 
 def texts(text: str, lang: str = "en") -> list[str]:
@@ -385,7 +385,7 @@ def test_arbitrary_unicode_does_not_break(lang):
 
 
 def test_cut_long_text_pieces_are_bounded_and_keep_every_character():
-    from subalign.segment import cut_long_text
+    from subalign.text.segment import cut_long_text
 
     text = "工人们在等工资，老板跑了" * 100 + " and then, much later, the lawyers came " * 50
     spans = cut_long_text(text, "zh")

@@ -10,21 +10,11 @@ import srt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from subalign.subtitles import (
-    DUAL_STYLES,
-    AssEvent,
-    cues_for_language,
-    format_timestamp,
-    parse_subtitles,
-    parse_timestamp,
-    plain_text,
-    read_subtitles,
-    repair_srt,
-    split_bilingual,
-    write_ass,
-    write_srt,
-    write_vtt,
-)
+from subalign.subs.bilingual import cues_for_language, split_bilingual
+from subalign.subs.cues import format_timestamp, parse_timestamp, plain_text
+from subalign.subs.read import parse_subtitles, read_subtitles
+from subalign.subs.repair import repair_srt
+from subalign.subs.write import DUAL_STYLES, AssEvent, write_ass, write_srt, write_vtt
 from subalign.types import Cue, SubalignError
 
 # Self-written lines: a film about factory workers and a labour lawyer.
@@ -296,7 +286,7 @@ def test_cues_in_order_give_no_warning(caplog) -> None:
 def test_vtt_out_of_order_warns_through_the_logger_by_default(caplog, tmp_path: Path) -> None:
     late, early = "00:00:05.000 --> 00:00:06.000\n工资在哪里\n", "00:00:01.000 --> 00:00:02.000\n法律没用\n"
     path = _file(tmp_path, "film.vtt", f"WEBVTT\n\n{late}\n{early}".encode())
-    with caplog.at_level("WARNING", logger="subalign.subtitles"):
+    with caplog.at_level("WARNING", logger="subalign.subs"):
         cues = read_subtitles(path)
     assert [c.text for c in cues] == ["法律没用", "工资在哪里"]
     assert len(caplog.records) == 1 and "not in time order" in caplog.records[0].getMessage()

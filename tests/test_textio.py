@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from subalign import textio
-from subalign.textio import atomic_write, read_text
+from subalign.text import textio as textio
+from subalign.text.textio import atomic_write, read_text
 from subalign.types import SubalignError
 
 EN = (

@@ -13,7 +13,8 @@ __all__ = ["align", "align_files", "get_encoder", "Alignment", "Document", "Link
 
 if TYPE_CHECKING:  # pragma: no cover
     from subalign.api import align, align_files, get_encoder
-    from subalign.types import Alignment, Anchor, Document, Link, Sentence, SubalignError
+    from subalign.errors import SubalignError
+    from subalign.types import Alignment, Anchor, Document, Link, Sentence
 
 
 def __getattr__(name: str):

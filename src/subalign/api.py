@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from subalign.aligner import AlignOptions, align_documents
-from subalign.documents import check_language_pair, document_from_text, load_document
+from subalign.aligner.core import AlignOptions, align_documents
+from subalign.text.documents import check_language_pair, document_from_text, load_document
 from subalign.types import Alignment, Document
 
 DEFAULT_MODEL = "use-m3"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from subalign.errors import SubalignError  # re-exported: ``from subalign.types import SubalignError`` keeps working
 
-class SubalignError(Exception):
-    """An error caused by the user's input; the CLI prints it as one line and exits 2."""
+__all__ = ["SubalignError", "Anchor", "Sentence", "Document", "Link", "Alignment", "Cue", "Quote", "TermPair"]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from subalign.encoders import embedding_views, encode_views
+from subalign.encoders.common import embedding_views, encode_views
 
 __all__ = ["CachedEncoder", "default_cache_path", "CACHE_FILE"]
 

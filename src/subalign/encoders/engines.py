@@ -164,7 +164,7 @@ class UseM3Engine(Engine):
         Decided from the package version, without loading the weights.
         """
         if self._pooler is None:
-            from subalign.compose import UsePooler, layout_version_matches
+            from subalign.aligner.compose import UsePooler, layout_version_matches
 
             ok = layout_version_matches()
             self._pooler = UsePooler(self.engine, dim=self.dim, threads=_cap_threads(self.threads, 1)) if ok else False

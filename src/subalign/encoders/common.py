@@ -1,0 +1,59 @@
+"""What every encoder module shares: the model and folder constants, and the text views an encoder
+embeds (the Simplified view of each text, :func:`embedding_views`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from subalign.text.cjk import simplified_view
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["DEFAULT_MODEL", "Encoder", "embedding_views"]
+
+DEFAULT_MODEL = "use-m3"
+#: Written into every folder made by :func:`build_model`; marks it as safe to rebuild.
+BUILD_MARKER = "subalign_build.json"
+#: An engine module's settings in a model folder (the same name as in modules.py).
+CONFIG_FILE = "subalign_module.json"
+#: Module classes a model folder may reference without running third-party code.
+_OWN_MODULES = "subalign.encoders.modules."
+_ST_MODULES = "sentence_transformers."
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
+
+
+# ---------------------------------------------------------------------------
+# Encoders
+# ---------------------------------------------------------------------------
+def embedding_views(texts: Sequence[str]) -> list[str]:
+    """What the encoders embed for ``texts``: each one's Simplified view (same length, outputs never see it)."""
+    return [simplified_view(t) for t in texts]
+
+
+def encode_views(encoder: Any, views: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+    """Embed texts that are views already: ``encode_views`` when the encoder has it, else ``encode``."""
+    fn = getattr(encoder, "encode_views", None) or encoder.encode
+    return fn(views, batch_size=batch_size, show_progress=show_progress)
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """What the aligner needs from a model: unit-length float32 rows, one per text.
+
+    Optional capabilities, looked up with ``getattr``:
+
+    - ``encode_views(views, ...)``: like ``encode`` for texts that already are
+      :func:`embedding_views`, so wrappers (cache, ensemble) take the view once;
+    - ``window_composer()``: a :class:`WindowComposer`, or None, for encoders whose
+      embeddings of consecutive sentences joined can be composed from per-sentence rows.
+    """
+
+    name: str  # the spec as the user typed it
+    id: str  # stable identity of the embeddings, for caches
+    dim: int
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray: ...

@@ -1,0 +1,1 @@
+"""Bilingual glossary: term candidates (terms), transliteration (translit), pairing, checking, output formats."""

@@ -1,0 +1,253 @@
+"""Where is a quoted line spoken?  Matching review quotes (or any phrase) to subtitle cues.
+
+A review quotes the film in its own translation, so a quote is found by meaning,
+not by string search.  The matching works on *phrases*, not whole cues:
+
+Film side
+    Every cue is cut into phrases at line breaks, clause punctuation
+    (``，。！？；：…`` / ``,;:.!?``) and the spaces Chinese subtitles use as
+    commas (``你放心 法律写得清清楚楚`` is two phrases).  A *candidate* is a
+    contiguous run of phrases touching at most ``max_cues`` consecutive cues,
+    with no pause longer than ``max_gap_s`` between two of its cues.  Working
+    on phrases lets a quote start or end mid-cue (``法律写得清清楚楚 | 可法律它
+    不住在厚街啊`` without the ``你放心`` before it) while the result is still
+    reported as cues.  Candidate embeddings are composed from per-phrase
+    pooled sums for USE-m3 (:func:`subalign.aligner.windows.embed_windows`), so a film
+    costs one encoding of its phrases however many windows are scored.
+
+Quote side
+    The quote is embedded whole, and also sentence by sentence when it has
+    several sentences.
+
+Similarity of a quote and a candidate
+    ``sim = ½·(whole + aligned)`` where ``whole`` is the cosine of the quote
+    and the candidate, and ``aligned`` is the best monotone alignment of the
+    quote's sentences to consecutive groups of the candidate's phrases (a
+    small DP; a sentence may also stay unaligned at background level).
+    Whole-text embeddings are dominated by the most distinctive sentence
+    (``We wrote letters for a year. Nobody wrote back.`` is closer to the cue
+    of the first sentence alone than to both cues); the alignment term asks
+    every sentence to be said somewhere in the candidate.  A single-sentence
+    quote uses ``whole`` alone.  The phrases of a candidate are all assigned
+    to some sentence, so extra phrases dilute the score, and each cue beyond
+    the first costs ``CUE_PENALTY``: the smallest window that says the quote wins.
+
+    Every similarity is first centred on the quote's mean similarity to all
+    phrases of the film and rescaled, ``(s - mean) / (1 - mean)``, which keeps
+    USE-m3's cosines almost unchanged and puts anisotropic models (e5's
+    cosines all sit between 0.75 and 0.9) on the same scale.
+
+    Same language (English review, English subtitles): each similarity is
+    ``½·cosine + ½·lexical``, where lexical is rapidfuzz's Indel ``ratio`` of the
+    normalised texts averaged with a ``partial_ratio`` scaled by how much of
+    the quote the candidate can contain, so a verbatim quote matches exactly
+    its own words and the tightest span wins.
+
+Margin and the not-found decision
+    ``score = sim - ½·background``, where ``background`` is the mean
+    similarity of the quote's ``BACKGROUND_K`` best candidates elsewhere in
+    the film (greedy, mutually non-overlapping, not overlapping the best).
+    This is CSLS (Lample et al. 2018) with the query-side neighbourhood term:
+    a quote that is merely on topic, or so generic that it fits many places,
+    has a background close to its best match and a low score; a line that is
+    really said stands out.  Because the background is the top of the film's
+    own "noise", a longer film raises the bar by itself.  A quote is
+    ``found`` when its score is at least the threshold (:data:`DEFAULT_THRESHOLD`,
+    see the comment there for its calibration; :func:`default_threshold`
+    for other models).
+
+One line, one quote
+    Finally, found quotes claim their cues strongest first (competitive
+    linking): a quote whose best place overlaps a stronger quote's match,
+    and which is not the same words (a repeated quote, or a fragment of a
+    longer one), moves to its next free place above the threshold or becomes
+    ``not_found``.  A quoted press statement about "valued customers" thus
+    cannot take the line "not one customer ever complained" that the review
+    quotes elsewhere.
+
+Scripts and cost
+    String similarity compares the Simplified view of both sides
+    (:func:`subalign.text.cjk.simplified_view`), so a Traditional track matches
+    like a Simplified one; every text shown (``Candidate.text``, cue text) is
+    as written.  Cost is linear in the film and in each quote whatever the
+    line lengths: a cue longer than any real one is cut into pieces where the
+    aligner cuts long sentences (:func:`cue_phrases`), no window holds more
+    than :func:`window_max_chars` characters, and a long quote is matched by a
+    bounded prefix (:func:`bounded_query`).
+
+Everything here is pure: cues, quotes and an encoder in, dataclasses out; the
+writers are in :mod:`subalign.quotes.formats`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from subalign.errors import SubalignError
+from subalign.quotes.extract import quote_for_matching
+from subalign.quotes.film import Film
+from subalign.quotes.scoring import _as_film, _make_query, _rank, _use_lexical
+from subalign.quotes.units import (
+    Candidate,
+    DEFAULT_MAX_CUES,
+    DEFAULT_MAX_GAP_S,
+    DEFAULT_THRESHOLD,
+    MODEL_THRESHOLDS,
+    QuoteMatch,
+    _lexical_key,
+)
+from subalign.types import Cue, Quote
+
+__all__ = ["default_threshold", "find_quotes", "search", "summary"]
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def search(
+    text: str,
+    cues: Sequence[Cue] | Film,
+    encoder,
+    top: int = 5,
+    *,
+    max_cues: int = DEFAULT_MAX_CUES,
+    max_gap_s: float = DEFAULT_MAX_GAP_S,
+    lexical: bool | None = None,
+) -> list[Candidate]:
+    """The *top* places in the film that best say *text*, best first, never overlapping.
+
+    Each hit's ``score`` is comparable with :data:`DEFAULT_THRESHOLD`; *cues*
+    may be a prepared :class:`Film`.
+    """
+    if not text or not text.strip():
+        raise SubalignError("nothing to search for: the text is empty")
+    if top < 1:
+        raise SubalignError(f"--top must be at least 1, got {top}")
+    film = _as_film(cues, encoder, max_cues, max_gap_s, [text])
+    query = _make_query(" ".join(text.split()))
+    hits, _ = _rank(film, [query], _use_lexical(lexical, [text], film), top)[0]
+    return hits
+
+
+def find_quotes(
+    quotes: Sequence[Quote | str],
+    cues: Sequence[Cue] | Film,
+    encoder,
+    *,
+    max_cues: int = DEFAULT_MAX_CUES,
+    max_gap_s: float = DEFAULT_MAX_GAP_S,
+    threshold: float | None = None,
+    lexical: bool | None = None,
+    runner_ups: int = 3,
+) -> list[QuoteMatch]:
+    """Find every quote in the subtitles, in the order given (see the module doc).
+
+    *quotes* are :class:`~subalign.types.Quote` (from :func:`extract_quotes`)
+    or plain strings. ``lexical`` forces the same-language blend on or off
+    (default: on when quotes and subtitles are in the same script).  *cues*
+    may be a prepared :class:`Film` (then its own encoder, ``max_cues`` and
+    ``max_gap_s`` apply, and bilingual cues are not split by language).
+    ``threshold`` defaults to :func:`default_threshold` of the encoder.
+    """
+    texts = [quote_for_matching(q) if isinstance(q, Quote) else " ".join(str(q).split()) for q in quotes]
+    if not quotes:
+        return []
+    film = _as_film(cues, encoder, max_cues, max_gap_s, texts)
+    if threshold is None:
+        threshold = default_threshold(film.encoder)
+    use_lex = _use_lexical(lexical, texts, film)
+    queries = [_make_query(t or (q.text if isinstance(q, Quote) else str(q))) for q, t in zip(quotes, texts)]
+    ranked = _rank(film, queries, use_lex, 1 + runner_ups)
+    out: list[QuoteMatch] = []
+    for q, query, (hits, background) in zip(quotes, queries, ranked):
+        best = hits[0] if hits else None
+        status = "found" if best is not None and best.score >= threshold else "not_found"
+        note = f"long quotation: matched by its first {len(query.text)} characters" if query.cut else ""
+        out.append(
+            QuoteMatch(
+                text=query.text,
+                status=status,
+                best=best,
+                runner_up=hits[1:],
+                background=round(background, 4),
+                quote=q if isinstance(q, Quote) else None,
+                note=note,
+            )
+        )
+    _one_line_one_quote(out, film.encoder, threshold)
+    return out
+
+
+#: Two quotes sharing a line must be the same words: one contains the other
+#: (rapidfuzz partial_ratio, in %) or they mean the same (cosine).
+SAME_QUOTE_PARTIAL = 90.0
+SAME_QUOTE_COSINE = 0.8
+
+
+def _one_line_one_quote(matches: list[QuoteMatch], encoder, threshold: float) -> None:
+    """Competitive linking: a line of the film is the translation of at most one quotation.
+
+    A press statement about "valued customers" may land, by topic, on the
+    line "not one customer ever complained" that the review quotes elsewhere.
+    Found quotes claim their cues strongest first; a quote whose match
+    overlaps a stronger one's moves to its next place that is free and good
+    enough, or becomes ``not_found``.  Quotes that are the same words (a
+    repeated quotation, or a fragment of a longer one) may share cues.
+    """
+    from rapidfuzz import fuzz
+
+    order = sorted((i for i, m in enumerate(matches) if m.found), key=lambda i: -matches[i].best.similarity)
+    claims: list[tuple[int, set[tuple[int, int]]]] = []
+    vectors: dict[int, np.ndarray] = {}
+
+    def key(c: Cue) -> tuple[int, int]:
+        return c.number, c.start_ms
+
+    def same(i: int, j: int) -> bool:
+        a, b = _lexical_key(matches[i].text), _lexical_key(matches[j].text)
+        if a and b and fuzz.partial_ratio(a, b) >= SAME_QUOTE_PARTIAL:
+            return True
+        for k in (i, j):
+            if k not in vectors:
+                vectors[k] = np.asarray(encoder.encode([matches[k].text]), dtype=np.float32)[0]
+        return float(vectors[i] @ vectors[j]) >= SAME_QUOTE_COSINE
+
+    def rival(i: int, cand: Candidate) -> int | None:
+        cues = {key(c) for c in cand.cues}
+        return next((j for j, taken in claims if taken & cues and not same(i, j)), None)
+
+    for i in order:
+        m = matches[i]
+        j = rival(i, m.best)
+        if j is None:
+            claims.append((i, {key(c) for c in m.best.cues}))
+            continue
+        alt = next((c for c in m.runner_up if c.score >= threshold and rival(i, c) is None), None)
+        taken_by = matches[j].anchor.id if matches[j].anchor else f"#{j}"
+        if alt is None:
+            m.status = "not_found"
+            m.note = "; ".join(filter(None, [m.note, f"its best place is quote {taken_by}'s line"]))
+        else:
+            m.runner_up = [m.best] + [c for c in m.runner_up if c is not alt]
+            m.best = alt
+            m.note = "; ".join(filter(None, [m.note, f"moved off quote {taken_by}'s line"]))
+            claims.append((i, {key(c) for c in alt.cues}))
+
+
+def default_threshold(encoder) -> float:
+    """The calibrated ``found`` threshold for *encoder* (USE-m3's for unknown models)."""
+    members = getattr(encoder, "members", None)
+    if members:
+        return float(np.mean([default_threshold(m) for m in members]))
+    ident = str(getattr(encoder, "id", ""))
+    for key, value in MODEL_THRESHOLDS.items():
+        if key in ident:
+            return value
+    return DEFAULT_THRESHOLD
+
+
+def summary(matches: Sequence[QuoteMatch]) -> str:
+    found = sum(m.found for m in matches)
+    return f"{len(matches)} quotes: {found} found, {len(matches) - found} not found"

@@ -1,0 +1,235 @@
+"""Time an untimed translation against the film's subtitles in the other language.
+
+The translation (one sentence or line per line) and the cues are aligned with
+the sentence aligner (m-n beads over embeddings).  Then each translation line
+gets a time:
+
+- a 1-1 link takes the cue's timing;
+- a line linked to several cues spans them (first start to last end);
+- several lines sharing one cue (or several cues) split that span in proportion
+  to their display width (Chinese characters count 2), back to back; an n-n
+  link gives the k-th line the k-th cue;
+- a line linked to no cue is never dropped: it is put in the pause between its
+  neighbours when there is room (at most about as long as it takes to read),
+  else it shares the time of the previous link (the next one at the start);
+  every such line is reported.
+
+Output cues are in translation order, never overlap and never have negative
+times (a source track whose cues overlap is clipped so each cue starts no
+earlier than the previous one ends).  The cues are used in time order, and a
+line or cue longer than the aligner's long-sentence limit is matched by its
+pieces (see :func:`retime`), so the cost is linear whatever the line lengths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from subalign.errors import SubalignError
+from subalign.subs.cuealign import split_span
+from subalign.types import Cue
+
+__all__ = ["RetimeResult", "retime", "split_span", "time_lines", "translation_lines"]
+
+#: A line without a cue goes into a pause only if the pause is at least this long.
+MIN_GAP_MS = 500
+#: Reading-time estimate for lines placed in a pause: base + per display column.
+BASE_MS, PER_COLUMN_MS = 700, 60
+
+
+def translation_lines(text: str) -> list[str]:
+    """The non-empty lines of a translation file, stripped."""
+    return [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if ln.strip()]
+
+
+@dataclass
+class RetimeResult:
+    lines: list[str]
+    source: list[Cue]
+    links: list[tuple[tuple[int, ...], tuple[int, ...], float]]  # (line indices, cue positions, score)
+    cues: list[Cue]  # the timed translation, one cue per line, numbered from 1
+    unlinked_lines: list[int] = field(default_factory=list)  # 0-based line indices
+    untranslated_cues: list[int] = field(default_factory=list)  # cue positions
+
+
+def _weight(line: str) -> float:
+    from subalign.subs.wrap import display_width
+
+    return float(max(1, display_width(line)))
+
+
+def time_lines(
+    lines: Sequence[str],
+    cues: Sequence[Cue],
+    links: Sequence[tuple[Sequence[int], Sequence[int]]],
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """``(times per line, unlinked line indices)`` from monotone *links* (line indices, cue positions)."""
+    # Groups of lines with the cue span they share (None: no cue).
+    groups: list[list] = []
+    unlinked: list[int] = []
+    for ls, cs in links:
+        if not ls:
+            continue
+        if cs and len(ls) == len(cs) > 1:
+            # An n-n link (the aligner merged two 1-1s): each line takes its own cue.
+            for i, c in zip(ls, cs):
+                groups.append([[i], (cues[c].start_ms, cues[c].end_ms)])
+        elif cs:
+            groups.append([list(ls), (cues[cs[0]].start_ms, max(cues[c].end_ms for c in cs))])
+        else:
+            unlinked.extend(ls)
+            groups.append([list(ls), None])
+    if not any(g[1] is not None for g in groups):
+        raise SubalignError("no translation line could be linked to a cue: are these the same film?")
+    # The span of the next linked group after each group (one backward pass, so
+    # thousands of unlinked pieces of one long line stay linear).
+    next_span: list[tuple[int, int] | None] = [None] * len(groups)
+    following = None
+    for k in range(len(groups) - 1, -1, -1):
+        next_span[k] = following
+        if groups[k][1] is not None:
+            following = groups[k][1]
+    # Unlinked lines: into the pause between neighbours, else merged into a neighbour.
+    resolved: list[list] = []
+    lead: list[int] = []  # unlinked lines before the first link, with no pause to hold them
+    for k, (ls, span) in enumerate(groups):
+        if span is not None:
+            resolved.append([lead + ls if lead else ls, span])
+            lead = []
+            continue
+        prev_end = resolved[-1][1][1] if resolved else 0
+        nxt = next_span[k]
+        next_start = nxt[0] if nxt is not None else prev_end + 10 * BASE_MS
+        gap = next_start - prev_end
+        if gap >= MIN_GAP_MS:
+            want = sum(BASE_MS + PER_COLUMN_MS * _weight(lines[i]) for i in ls)
+            pad = min(100, gap // 10)
+            s = prev_end + pad
+            resolved.append([ls, (s, min(next_start - pad, s + int(want)))])
+        elif resolved:
+            resolved[-1][0].extend(ls)  # share the previous link's time
+        else:
+            lead.extend(ls)  # at the very start: share the next linked group's time
+    times: dict[int, tuple[int, int]] = {}
+    for ls, (s, e) in resolved:
+        for i, piece in zip(ls, split_span(int(s), int(e), [_weight(lines[i]) for i in ls])):
+            times[i] = piece
+    # Order preserved, no overlap, nothing negative.
+    out: list[tuple[int, int]] = []
+    prev_end = 0
+    for i in range(len(lines)):
+        s, e = times[i]
+        s = max(s, prev_end, 0)
+        e = max(e, s + 1)
+        out.append((s, e))
+        prev_end = e
+    return out, sorted(unlinked)
+
+
+def retime(
+    lines: Sequence[str],
+    cues: Sequence[Cue],
+    encoder,
+    *,
+    max_align: int = 5,
+    lang: str | None = None,
+) -> RetimeResult:
+    """Align translation *lines* to *cues* and time them (see the module docstring).
+
+    A line (or cue) longer than the aligner's long-sentence limit is matched
+    by its pieces (:func:`subalign.subs.dual.cut_cues`): the pieces are aligned and
+    timed like lines, and the line's cue runs from its first piece's start to
+    its last piece's end, with its text as written.
+    """
+    from subalign.aligner.core import AlignOptions, align_windows
+    from subalign.subs.cuealign import cue_document, cut_cues, merge_unit_links, track_language
+    from subalign.text.langid import normalize_lang
+    from subalign.subs.cues import plain_text
+    from subalign.aligner.windows import embed_windows
+
+    lines = [ln for ln in lines if ln.strip()]
+    cues = sorted(cues, key=lambda c: c.start_ms)  # time order, whatever the caller passed
+    if not lines or not cues:
+        raise SubalignError("retime needs at least one translation line and one cue")
+    opts = AlignOptions(max_align=max_align)
+    types = opts.bead_types()
+    line_cues = [Cue(k + 1, k, 0, 0, ln, plain_text(ln) or ln) for k, ln in enumerate(lines)]
+    lang_l = normalize_lang(lang) if lang else track_language(line_cues)
+    lang_c = track_language(cues)
+    units, own_l = cut_cues(line_cues, lang_l)
+    cue_units, own_c = cut_cues(cues, lang_c)
+    ks = max(a for a, _ in types)
+    kt = max(b for _, b in types)
+    sw = embed_windows(cue_document(units, lang_l), encoder, ks, opts.exact_window)
+    tw = embed_windows(cue_document(cue_units, lang_c), encoder, kt, opts.exact_window)
+    sw.paras = tw.paras = None
+    raw = [(lk.src, lk.tgt, lk.score) for lk in align_windows(sw, tw, opts)]
+    unit_times, unlinked_units = time_lines([u.text for u in units], cue_units, [(s, t) for s, t, _ in raw])
+    # A line runs from its first piece's start to its last piece's end; it is
+    # unlinked when none of its pieces is linked.
+    starts: list[int | None] = [None] * len(lines)
+    ends = [0] * len(lines)
+    pieces = [0] * len(lines)
+    for k, (start, end) in zip(own_l, unit_times):
+        starts[k] = start if starts[k] is None else starts[k]
+        ends[k] = end
+        pieces[k] += 1
+    for u in unlinked_units:
+        pieces[own_l[u]] -= 1
+    unlinked = [k for k in range(len(lines)) if pieces[k] == 0]
+    links = merge_unit_links(raw, own_l, own_c)
+    timed = [Cue(k + 1, k, starts[k], ends[k], lines[k], plain_text(lines[k])) for k in range(len(lines))]
+    untranslated = [j for s, t, _ in links if not s for j in t]
+    return RetimeResult(list(lines), cues, links, timed, unlinked, untranslated)
+
+
+def result_json(result: RetimeResult, extra: dict | None = None) -> str:
+    import json
+
+    from subalign.subs.cues import format_timestamp
+
+    doc = {
+        "links": [
+            {
+                "lines": [i + 1 for i in s],
+                "cues": [result.source[j].number for j in t],
+                "score": sc,
+            }
+            for s, t, sc in result.links
+        ],
+        "cues": [
+            {"line": c.number, "start": format_timestamp(c.start_ms), "end": format_timestamp(c.end_ms), "text": c.text}
+            for c in result.cues
+        ],
+        "unlinked_lines": [i + 1 for i in result.unlinked_lines],
+        "untranslated_cues": [result.source[j].number for j in result.untranslated_cues],
+    }
+    if extra:
+        doc.update(extra)
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def summary(result: RetimeResult) -> str:
+    kinds: dict[str, int] = {}
+    for s, t, _ in result.links:
+        k = f"{len(s)}-{len(t)}"
+        kinds[k] = kinds.get(k, 0) + 1
+    ks = ", ".join(f"{k}: {v}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1]))
+    return (
+        f"{len(result.lines)} lines timed against {len(result.source)} cues ({ks}); "
+        f"{len(result.unlinked_lines)} line(s) without a cue, {len(result.untranslated_cues)} cue(s) without a line"
+    )
+
+
+def same_language(lines: list[str], cues: list, lang: str | None) -> str | None:
+    """The language both sides of a retime seem to be in, or None when they differ."""
+    from subalign.subs.cuealign import track_language
+    from subalign.text.langid import normalize_lang
+    from subalign.subs.cues import plain_text
+    from subalign.types import Cue
+
+    line_cues = [Cue(k + 1, k, 0, 0, ln, plain_text(ln) or ln) for k, ln in enumerate(lines[:400])]
+    ours = normalize_lang(lang) if lang else track_language(line_cues)
+    theirs = track_language(cues)
+    return ours if ours == theirs else None
