@@ -11,12 +11,12 @@ import json
 import math
 import os
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from subalign.errors import SubalignError
+from subalign.text.textio import allow_csv_fields, read_text
 
 REPORT_NAME = "batch-report.json"
 STATE_DIR = ".subalign-batch"
@@ -217,8 +217,6 @@ def parse_manifest(path: str | os.PathLike, *, base_dir: str | os.PathLike | Non
     raises :class:`SubalignError`; a bad row is a :class:`RowError` with its 1-based
     line number, and the other rows still run.  Two rows writing one ``out`` are an error.
     """
-    from subalign.text.textio import read_text
-
     p = Path(path)
     base = Path(base_dir) if base_dir is not None else p.parent
     text, _ = read_text(p)
@@ -259,41 +257,30 @@ def parse_manifest(path: str | os.PathLike, *, base_dir: str | os.PathLike | Non
     return rows, errors + clashes
 
 
-@contextmanager
-def _csv_field_limit(limit: int):
-    """Let a field be as long as the whole manifest (csv's default limit, 128 KB, is per field)."""
-    old = csv.field_size_limit()
-    csv.field_size_limit(max(old, limit))
-    try:
-        yield
-    finally:
-        csv.field_size_limit(old)
-
-
 def _read_csv_records(reader, path, records: list, *, limit: int) -> list[str] | None:
     """Fill *records* with ``(line, row dict, error)`` from a CSV reader; returns the header."""
     header: list[str] | None = None
-    with _csv_field_limit(limit):
-        while True:
-            try:
-                fields = next(reader)
-            except StopIteration:
-                return header
-            except csv.Error as e:
-                raise SubalignError(f"{path}: line {reader.line_num}: cannot read the CSV ({e})") from None
-            n = reader.line_num
-            if not any(f.strip() for f in fields) or fields[0].lstrip().startswith("#"):
-                continue
-            if header is None:
-                header = [h.strip().lower().replace("-", "_") for h in fields]
-                lacking = [c for c in COLUMNS if c not in header]
-                if lacking:
-                    raise SubalignError(f"{path}: line {n}: the header lacks {', '.join(lacking)} (need task,src,tgt,out)")
-                continue
-            if len(fields) > len(header):
-                records.append((n, None, f"{len(fields)} fields but the header has {len(header)}"))
-                continue
-            records.append((n, dict(zip(header, fields)), None))
+    allow_csv_fields(limit)
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return header
+        except csv.Error as e:
+            raise SubalignError(f"{path}: line {reader.line_num}: cannot read the CSV ({e})") from None
+        n = reader.line_num
+        if not any(f.strip() for f in fields) or fields[0].lstrip().startswith("#"):
+            continue
+        if header is None:
+            header = [h.strip().lower().replace("-", "_") for h in fields]
+            lacking = [c for c in COLUMNS if c not in header]
+            if lacking:
+                raise SubalignError(f"{path}: line {n}: the header lacks {', '.join(lacking)} (need task,src,tgt,out)")
+            continue
+        if len(fields) > len(header):
+            records.append((n, None, f"{len(fields)} fields but the header has {len(header)}"))
+            continue
+        records.append((n, dict(zip(header, fields)), None))
 
 
 _TEXT_EXT = (".txt", ".md", ".text")

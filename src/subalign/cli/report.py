@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from subalign.cli.common import _warn
+from subalign.cli.common import _finite, _warn
 
 
 def report(
@@ -48,8 +48,6 @@ def report(
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
 ) -> None:
     """Write a single HTML page: the review and its translation side by side, quotes with their cues, the glossary."""
-    import math
-
     from subalign.text.textio import atomic_write, check_output
     from subalign.errors import SubalignError
 
@@ -59,8 +57,7 @@ def report(
         raise SubalignError("--alignment needs --translation (the text it was made from)")
     if glossary is not None and no_glossary:
         raise SubalignError("give --glossary or --no-glossary, not both")
-    if not math.isfinite(low_score):
-        raise SubalignError(f"--low-score must be a finite number, got {low_score}")
+    _finite("--low-score", low_score)
     inputs = [p for p in (review, translation, subs, glossary, alignment, quotes) if p is not None]
     check_output(out, inputs)
 

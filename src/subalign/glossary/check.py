@@ -49,6 +49,8 @@ def check_glossary(alignment: Alignment, glossary: list[tuple[str, str]] | list[
         en, zh = (en or "").strip(), (zh or "").strip()
         if en and zh and zh not in wanted[en]:
             wanted[en].append(zh)
+    # Each rendering as written, in Simplified and in Traditional: converted once, not per link.
+    forms = {en: [(z, simplified_view(z), to_hant(z)) for z in zhs] for en, zhs in wanted.items()}
     order = {en: k for k, en in enumerate(wanted)}
     finder = TermFinder({en: _en_pattern(en) for en in wanted})
     issues = []
@@ -64,7 +66,7 @@ def check_glossary(alignment: Alignment, glossary: list[tuple[str, str]] | list[
         tgt_hans = simplified_view(tgt_text)
         for en in terms:
             hits = [(s, m) for s, f in found for m in f.get(en, ())]
-            if any(z in tgt_text or simplified_view(z) in tgt_hans or to_hant(z) in tgt_text for z in wanted[en]):
+            if any(z in tgt_text or hans in tgt_hans or hant in tgt_text for z, hans, hant in forms[en]):
                 continue
             issues.append(
                 CheckIssue(

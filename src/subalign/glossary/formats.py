@@ -21,6 +21,7 @@ from subalign.aligner.formats import TsvDialect, _xml_text, anchor_dict, flat
 from subalign.glossary.check import CheckIssue
 from subalign.glossary.pairing import GlossaryEntry
 from subalign.errors import SubalignError
+from subalign.text.textio import allow_csv_fields, read_text
 
 FORMATS = ("tsv", "csv", "tbx", "json")
 COLUMNS = [
@@ -175,8 +176,6 @@ def format_from_path(path: str | os.PathLike | None) -> str | None:
 
 def read_glossary(path: str | os.PathLike) -> list[tuple[str, str]]:
     """(en, zh) rows of a TSV/CSV (header naming ``en`` and ``zh``, else the first two columns), TBX or JSON glossary."""
-    from subalign.text.textio import read_text
-
     text, _ = read_text(path)
     fmt = format_from_path(path)
     stripped = text.lstrip("\ufeff \t\r\n")
@@ -186,11 +185,7 @@ def read_glossary(path: str | os.PathLike) -> list[tuple[str, str]]:
         return _json_pairs(text, path)
     first = text.split("\n", 1)[0]
     delim = "\t" if "\t" in first or fmt == "tsv" else ","
-    # csv refuses fields over its process-wide limit (128 KB), which our own TSV's context
-    # columns can exceed; the text is in memory already, so a limit of its length is safe.
-    # Raised, never lowered back: another thread may be reading a big file too.
-    if csv.field_size_limit() <= len(text):
-        csv.field_size_limit(len(text) + 1)
+    allow_csv_fields(len(text))
     try:
         rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delim))
     except csv.Error as exc:

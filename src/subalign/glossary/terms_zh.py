@@ -73,7 +73,8 @@ def extract_zh(doc: Document) -> Candidates:
     """Chinese candidates: jieba proper nouns, 《titles》, ·-names, bracket abbreviations, noun compounds."""
     pseg = _jieba()
     cands = Candidates(doc.lang)
-    grams: list[tuple[str, str, int, int, int]] = []
+    # (surface as written, kind, sentence, start, end, its Simplified view for jieba's lists)
+    grams: list[tuple[str, str, int, int, int, str]] = []
     for si, s in enumerate(doc.sentences):
         base = s.anchor.start
         text = s.text
@@ -130,13 +131,13 @@ def extract_zh(doc: Document) -> Candidates:
                     break
                 if any(f not in _CONTENT for _, f, _, _ in part):
                     break
-                surface = text[part[0][2] : part[-1][3]]
-                if not 2 <= len(surface) <= 8 or view[part[0][2] : part[-1][3]] in _ZH_STOP:
+                surface, hans = text[part[0][2] : part[-1][3]], view[part[0][2] : part[-1][3]]
+                if not 2 <= len(surface) <= 8 or hans in _ZH_STOP:
                     continue
                 if n > 1 and part[0][1] not in _NOUNISH:
                     continue  # 支付经济补偿金: a verb phrase, not a term; 工厂搬迁 (noun + verb) is kept
                 kind = "n" if all(f in _NOUNISH for _, f, _, _ in part) else ("v" if n == 1 else "nv")
-                grams.append((surface, kind, si, part[0][2], part[-1][3]))
+                grams.append((surface, kind, si, part[0][2], part[-1][3], hans))
         # Abbreviation defined in brackets right after its full form: 中华全国总工会（全总）.
         ending: dict[int, list[Mention]] = defaultdict(list)  # this sentence's candidates by end offset
         for c in cands.mentions[first_mention:]:
@@ -159,10 +160,10 @@ def extract_zh(doc: Document) -> Candidates:
                     )
     counts = Counter(g[0] for g in grams)
     freq = _jieba_freq()
-    for surface, kind, si, a, b in grams:
+    for surface, kind, si, a, b, hans in grams:
         if kind == "v" and counts[surface] < 2:  # a lone verb is not a term; a recurring one may be (罢工)
             continue
-        if freq.get(simplified_view(surface), 0) > COMMON_FREQ:  # everyday words (公司, 开始, 城市) are not glossary terms
+        if freq.get(hans, 0) > COMMON_FREQ:  # everyday words (公司, 开始, 城市) are not glossary terms
             continue
         base = doc.sentences[si].anchor.start
         cands.mentions.append(

@@ -141,9 +141,15 @@ def detect_language(text: str) -> tuple[str, str | None]:
     # often prefers a neighbour ("Workers struck." -> da); keep English when it
     # is a close candidate.
     english = next((r.prob for r in ranked if r.lang == "en"), 0.0)
-    if code != "en" and english >= ENGLISH_CLOSE_CALL and not _mostly_han(sample):
+    kana_hangul = _has_kana_or_hangul(sample)
+    han = len(HAN_RE.findall(sample))
+    # Han-dominated text without kana or hangul is Chinese, whatever langdetect said
+    # (it calls short Chinese texts "ko" or "ja"); Japanese and Korean prose always
+    # have kana or hangul, so with Han characters and neither, ja/ko means Chinese.
+    mostly_han = not kana_hangul and han > 0 and han >= 0.5 * sum(ch.isalpha() for ch in sample)
+    if code != "en" and english >= ENGLISH_CLOSE_CALL and not mostly_han:
         code = "en"
-    if code.startswith("zh") or _mostly_han(sample) or (code in ("ja", "ko") and _han_without_kana_hangul(sample)):
+    if code.startswith("zh") or mostly_han or (code in ("ja", "ko") and han and not kana_hangul):
         fallback = "Hant" if code == "zh-tw" else "Hans"
         return "zh", chinese_script(text, fallback)
     if code == "unknown":
@@ -163,27 +169,9 @@ def visible_text(text: str) -> str:
     return html.unescape(_MARKUP.sub(" ", text))
 
 
-def _han_without_kana_hangul(sample: str) -> bool:
-    """Han characters and no kana or hangul: Japanese and Korean prose always have those."""
-    return bool(HAN_RE.search(sample)) and not _KANA_HANGUL.search(sample)
-
-
 _KANA_HANGUL = re.compile("[\u3040-\u30ff\uac00-\ud7af\u1100-\u11ff]")
 
 
-def _mostly_han(sample: str) -> bool:
-    """Han-dominated text without kana or hangul is Chinese, whatever langdetect said.
-
-    langdetect sometimes calls short Chinese texts "ko" or "ja".
-    """
-    letters = han = 0
-    for ch in sample:
-        if not ch.isalpha():
-            continue
-        letters += 1
-        o = ord(ch)
-        if 0x3040 <= o <= 0x30FF or 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF:  # kana, hangul
-            return False
-        if HAN_RE.match(ch):
-            han += 1
-    return letters > 0 and han >= 0.5 * letters
+def _has_kana_or_hangul(sample: str) -> bool:
+    """A kana or hangul letter (the katakana middle dot ・, used in Chinese names, is no letter)."""
+    return any(ch.isalpha() for ch in _KANA_HANGUL.findall(sample))

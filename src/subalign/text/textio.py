@@ -14,6 +14,7 @@ device or pipe named as the output is written to, never replaced.
 from __future__ import annotations
 
 import codecs
+import csv
 import os
 import re
 import stat
@@ -215,6 +216,17 @@ def _reject_binary_text(text: str, name: str) -> None:
         )
 
 
+def allow_csv_fields(size: int) -> None:
+    """Let :mod:`csv` read fields of *size* characters (its process-wide default is 128 KB).
+
+    Our own TSV/CSV outputs (glossary contexts, manifests) can hold longer fields; the
+    text is in memory already, so a limit of its length costs nothing.  Raised, never
+    lowered back: another thread may be reading a big file at the same time.
+    """
+    if csv.field_size_limit() <= size:
+        csv.field_size_limit(size + 1)
+
+
 # --------------------------------------------------------------------------- writing outputs
 #
 # What happens to an output path depends on what is already there (symlinks followed):
@@ -261,7 +273,7 @@ def atomic_write(path: PathLike, data: str | bytes, *, inputs: Iterable[PathLike
         _replace(where, payload, name)
 
 
-def check_output(path: PathLike, inputs: Iterable[PathLike] = (), *, probed: set[str] | None = None) -> None:
+def check_output(path: PathLike, inputs: Iterable[PathLike] = (), *, probed: set[str] | None = None) -> tuple[str, Any]:
     """Prove, before any long computation, that *path* can be written as an output.
 
     Not an input (also through symlinks and hard links), not a directory, block
@@ -269,6 +281,7 @@ def check_output(path: PathLike, inputs: Iterable[PathLike] = (), *, probed: set
     writable: checked by creating and removing a temporary file there, because
     ``os.access`` says yes to root on a read-only file system.  *probed* collects
     directories already probed, so many outputs in one directory cost one probe.
+    Returns how the output will be written (:func:`_plan`).
     """
     name = str(path)
     target = Path(path)
@@ -281,6 +294,7 @@ def check_output(path: PathLike, inputs: Iterable[PathLike] = (), *, probed: set
             raise SubalignError(f"{name}: permission denied (cannot write)")
     else:
         _probe_directory(where.parent, name, probed)
+    return how, where
 
 
 def check_outputs(outputs: Iterable[PathLike | None], inputs: Iterable[PathLike] = ()) -> None:
@@ -290,8 +304,7 @@ def check_outputs(outputs: Iterable[PathLike | None], inputs: Iterable[PathLike]
     probed: set[str] = set()
     seen: dict[object, Path] = {}
     for out in outs:
-        check_output(out, inputs, probed=probed)
-        how, where = _plan(out, str(out))
+        how, where = check_output(out, inputs, probed=probed)
         if how != "replace":
             continue  # /dev/null twice, or a terminal twice, harms nothing
         key = _identity(where)
