@@ -138,7 +138,7 @@ def retime(
     """Align translation *lines* to *cues* and time them (see the module docstring).
 
     A line (or cue) longer than the aligner's long-sentence limit is matched
-    by its pieces (:func:`subalign.subs.dual.cut_cues`): the pieces are aligned and
+    by its pieces (:func:`subalign.subs.cuealign.cut_cues`): the pieces are aligned and
     timed like lines, and the line's cue runs from its first piece's start to
     its last piece's end, with its text as written.
     """
