@@ -17,6 +17,17 @@ PACKAGE = SRC / "subalign"
 # read -> segment -> embed -> align -> (quotes | glossary | subtitles) -> write; callers on top.
 LOWER = ("subalign.types", "subalign.errors", "subalign.text", "subalign.encoders", "subalign.aligner")
 HIGHER = ("subalign.quotes", "subalign.glossary", "subalign.subs", "subalign.report", "subalign.batch", "subalign.cli")
+# The full order, lowest first; a module may import its own layer and the ones below.
+LAYERS = (
+    ("subalign.types", "subalign.errors"),
+    ("subalign.text",),
+    ("subalign.encoders",),
+    ("subalign.aligner", "subalign.api", "subalign.formats"),
+    ("subalign.quotes", "subalign.glossary", "subalign.subs"),
+    ("subalign.report",),
+    ("subalign.batch",),
+    ("subalign.cli",),
+)
 
 
 def module_name(path: Path, root: Path = SRC) -> str:
@@ -90,6 +101,25 @@ def layer_violations(graph: dict[str, set[str]]) -> list[str]:
     return sorted(f"{a} imports {b}" for a, deps in graph.items() if under(a, LOWER) for b in deps if under(b, HIGHER))
 
 
+def layer_of(mod: str) -> int | None:
+    """Index in :data:`LAYERS` of the layer holding ``mod`` (None for the ``subalign`` facade)."""
+    for k, layer in enumerate(LAYERS):
+        if any(mod == p or mod.startswith(p + ".") for p in layer):
+            return k
+    return None
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    out = []
+    for a, deps in graph.items():
+        la = layer_of(a)
+        for b in deps:
+            lb = layer_of(b)
+            if la is not None and lb is not None and lb > la:
+                out.append(f"{a} imports {b}")
+    return sorted(out)
+
+
 def test_graph_sees_the_package():
     graph = import_graph()
     assert "subalign.aligner.core" in graph and "subalign.cli.entry" in graph
@@ -105,6 +135,11 @@ def test_lower_layers_do_not_import_higher_ones():
     assert layer_violations(import_graph()) == []
 
 
+def test_no_layer_imports_a_higher_one():
+    """types/errors < text < encoders < aligner < quotes|glossary|subs < report < batch < cli."""
+    assert upward_imports(import_graph()) == []
+
+
 @pytest.fixture
 def fake_package(tmp_path):
     pkg = tmp_path / "subalign"
@@ -116,6 +151,8 @@ def fake_package(tmp_path):
         "text/b.py": "def f():\n    from subalign.text.a import x  # inside a function: still an edge\n",
         "aligner/__init__.py": "",
         "aligner/core.py": "def g():\n    from subalign.quotes.match import find\n",
+        "encoders/__init__.py": "",
+        "encoders/engines.py": "from subalign.aligner import core\n",
         "quotes/__init__.py": "",
         "quotes/match.py": "",
     }.items():
@@ -129,3 +166,7 @@ def test_the_checks_can_fail(fake_package):
     cycle = find_cycle(graph)
     assert cycle is not None and {"subalign.text.a", "subalign.text.b"} <= set(cycle)
     assert layer_violations(graph) == ["subalign.aligner.core imports subalign.quotes.match"]
+    assert upward_imports(graph) == [
+        "subalign.aligner.core imports subalign.quotes.match",
+        "subalign.encoders.engines imports subalign.aligner.core",
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from subalign.aligner.compose import UsePooler, supported
+from subalign.encoders.compose import UsePooler, supported
 from subalign.text.documents import document_from_text
 from subalign.aligner.windows import compose_windows, embed_windows, mean_windows
 

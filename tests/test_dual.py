@@ -437,7 +437,7 @@ def test_dual_an_enormous_cue_is_matched_by_bounded_pieces():
 
 
 def test_merge_unit_links_gives_each_cue_one_link():
-    from subalign.subs.cuealign import merge_unit_links
+    from subalign.subs.units import merge_unit_links
 
     owner_a = [0, 1, 1, 1, 2]  # cue 1 was cut into three pieces
     owner_b = [0, 1, 2, 3, 4]

@@ -3,6 +3,12 @@
 Every record that comes from a text carries an :class:`Anchor`, so any output
 (TMX, TSV, JSON, subtitles, glossary) can point back to the exact place in the
 review it came from.
+
+>>> text = "Workers went on strike. The boss fled."
+>>> doc = Document(text, [Sentence(0, "Workers went on strike.", Anchor(1, 1, 0, 23)),
+...                       Sentence(1, "The boss fled.", Anchor(1, 2, 24, 38))], lang="en")
+>>> len(doc), doc.sentences[1].anchor.id, text[24:38]
+(2, 'p1.s2', 'The boss fled.')
 """
 
 from __future__ import annotations
@@ -30,6 +36,11 @@ class Anchor:
 
     @property
     def id(self) -> str:
+        """``p12.s3``: paragraph and sentence, as TSV, JSON, TMX and the report show it.
+
+        >>> Anchor(12, 3, 1040, 1093).id
+        'p12.s3'
+        """
         return f"p{self.paragraph}.s{self.sentence}"
 
 
@@ -66,6 +77,9 @@ class Link:
     """A bead of the alignment: source sentence indices ↔ target sentence indices.
 
     Either side may be empty (a 1-0 deletion or 0-1 insertion), never both.
+
+    >>> Link((3, 4), (5,), 0.81).kind, Link((6,), ()).kind
+    ('2-1', '1-0')
     """
 
     src: tuple[int, ...]
@@ -79,7 +93,15 @@ class Link:
 
 @dataclass
 class Alignment:
-    """The result of aligning two documents."""
+    """The result of aligning two documents: their sentences and the links between them.
+
+    >>> from subalign.text.documents import document_from_text
+    >>> src = document_from_text("Workers went on strike. The boss fled.", lang="en")
+    >>> tgt = document_from_text("工人罢工了。老板跑了。", lang="zh")
+    >>> a = Alignment(src, tgt, [Link((0, 1), (0, 1), 0.7)], model="use-m3")
+    >>> a.src_text(a.links[0]), a.tgt_text(a.links[0])
+    ('Workers went on strike. The boss fled.', '工人罢工了。老板跑了。')
+    """
 
     src: Document
     tgt: Document
@@ -109,6 +131,10 @@ class Cue:
     integer milliseconds so timing arithmetic never drifts. ``text`` keeps the
     markup as written (lines joined by ``\\n``); ``plain`` is the text with tags
     stripped, used for matching.
+
+    >>> cue = Cue(7, 6, 62_500, 64_000, "<i>Workers</i> went\\non strike.", "Workers went on strike.")
+    >>> cue.end_ms - cue.start_ms
+    1500
     """
 
     number: int
@@ -128,6 +154,10 @@ class Quote:
     text; ``anchor`` is the carrying sentence's anchor with its span narrowed to
     the quotation (first part's start to last part's end); ``context`` is the
     carrying sentence.
+
+    >>> q = Quote(0, ("The law", "is useless"), ((10, 17), (30, 39)), Anchor(1, 1, 10, 39), "...")
+    >>> q.text
+    'The law … is useless'
     """
 
     index: int

@@ -1,19 +1,22 @@
 """The sentence aligner: windows of sentences embedded, a coarse band, a DP over m-n beads.
 
-Modules: :mod:`~subalign.aligner.core` (``align_documents``, the one entry point),
-``dp``, ``scoring``, ``band``, ``windows``, ``compose``, ``formats`` (ladder/TSV/JSON/TMX)
-and ``evaluate``. The names of ``core`` load on first use (numpy), so reading a ladder
-or TMX file (``formats``, ``evaluate``) stays cheap.
+Modules: :mod:`~subalign.aligner.core` (``align_documents``, the one entry point, and
+its stages ``embed_pair`` and ``align_windows``), ``band`` (the coarse-to-fine band and
+``align_beads``, the one place the DP is set up and run), ``dp``, ``scoring``,
+``windows`` (window embeddings through the public :class:`subalign.encoders.Encoder`
+interface), ``formats`` (ladder/TSV/JSON/TMX) and ``evaluate``. The names of ``core``
+load on first use (numpy), so reading a ladder or TMX file (``formats``, ``evaluate``)
+stays cheap.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__all__ = ["MAX_ALIGN_LIMIT", "AlignOptions", "align_documents", "align_windows"]
+__all__ = ["MAX_ALIGN_LIMIT", "AlignOptions", "align_documents", "align_windows", "embed_pair"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from subalign.aligner.core import MAX_ALIGN_LIMIT, AlignOptions, align_documents, align_windows
+    from subalign.aligner.core import MAX_ALIGN_LIMIT, AlignOptions, align_documents, align_windows, embed_pair
 
 
 def __getattr__(name: str):

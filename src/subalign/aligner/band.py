@@ -1,4 +1,5 @@
-"""Where the final alignment path can be: a band found coarse-to-fine.
+"""Where the final alignment path can be (a band found coarse-to-fine), and :func:`align_beads`,
+the one place that sets up and runs the DP.
 
 Aligning every sentence against every other is quadratic. As in Vecalign, the
 sentence embeddings are averaged into blocks, halving the resolution until the
@@ -8,11 +9,17 @@ refined inside a narrow band at each level. Time and memory stay linear.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from subalign.aligner.dp import band_around, band_dp
+from subalign.aligner.dp import ScoreFn, band_around, band_dp
 from subalign.aligner.scoring import BeadScorer, ScoreParams, Windows
 from subalign.aligner.windows import normalise
+from subalign.encoders.threads import limit_blas
+
+#: A bead of the DP: source [i0, i1) aligned with target [j0, j1).
+Bead = tuple[int, int, int, int]
 
 # Lattice size (cells) below which a level is aligned without a band.
 FULL_CELLS = 400_000
@@ -28,8 +35,48 @@ def _halve(emb: np.ndarray, lens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return normalise(emb[0::2] + emb[1::2]), lens[0::2] + lens[1::2]
 
 
-def _path_points(beads: list[tuple[int, int, int, int]]) -> list[tuple[int, int]]:
+def path_points(beads: Sequence[Bead]) -> list[tuple[int, int]]:
+    """The lattice points (i, j) a path of beads passes through, from (0, 0)."""
     return [(0, 0)] + [(i1, j1) for _, i1, _, j1 in beads]
+
+
+def align_beads(
+    src: Windows,
+    tgt: Windows,
+    bead_types: Sequence[tuple[int, int]],
+    score_fn: ScoreFn | None = None,
+    *,
+    params: ScoreParams | None = None,
+    width: int = 6,
+    band: tuple[np.ndarray, np.ndarray] | None = None,
+    window_pairs: bool = True,
+) -> list[Bead]:
+    """The best monotone path of beads of ``src`` against ``tgt``: the one place the DP is set up and run.
+
+    The band is ``band`` (``lo``, ``hi``) when given, else ``width`` around the
+    :func:`coarse_path` of the two sides' sentence vectors, which uses their
+    2-sentence windows when ``window_pairs`` (else means of adjacent sentences).
+    Beads are scored by ``score_fn``, by default a :class:`BeadScorer` with
+    ``params``. The DP multiplies many tiny matrices, where extra BLAS threads
+    only add hand-off cost (several times slower on 2 cores): it runs on one.
+    """
+    n, m = src.n, tgt.n
+    with limit_blas(1):
+        if band is None:
+            pairs = (src.emb[2], tgt.emb[2]) if window_pairs and len(src.emb) > 2 and len(tgt.emb) > 2 else None
+            path = coarse_path(src.emb[1], tgt.emb[1], src.lens, tgt.lens, pairs)
+            band = band_around(path, n, m, width)
+        if score_fn is None:
+            score_fn = BeadScorer(src, tgt, params or ScoreParams())
+        return band_dp(n, m, band[0], band[1], bead_types, score_fn)
+
+
+def bead_cosine(src: Windows, tgt: Windows, bead: Bead) -> float:
+    """Cosine of a bead's two windows, rounded to 4 places and floored at 0 (0 for a skip)."""
+    i0, i1, j0, j1 = bead
+    if i1 == i0 or j1 == j0:
+        return 0.0
+    return round(max(float(src.emb[i1 - i0][i0] @ tgt.emb[j1 - j0][j0]), 0.0), 4)
 
 
 def coarse_path(
@@ -64,5 +111,5 @@ def coarse_path(
     src_pairs, tgt_pairs = pairs or (normalise(src_emb[:-1] + src_emb[1:]), normalise(tgt_emb[:-1] + tgt_emb[1:]))
     sw = Windows([None, src_emb, src_pairs], np.asarray(src_lens, float))
     tw = Windows([None, tgt_emb, tgt_pairs], np.asarray(tgt_lens, float))
-    beads = band_dp(n, m, lo, hi, COARSE_TYPES, BeadScorer(sw, tw, params))
-    return _path_points(beads)
+    beads = align_beads(sw, tw, COARSE_TYPES, BeadScorer(sw, tw, params), band=(lo, hi))
+    return path_points(beads)

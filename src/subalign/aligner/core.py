@@ -3,21 +3,37 @@
 Two passes, after Bertalign: a coarse path from sentence embeddings fixes a
 narrow band (see :mod:`subalign.aligner.band`), then a DP over m-n beads inside the
 band scores each bead with the embedding of its concatenated sentences.
+
+The stages are public so the subtitle aligners reuse them: :func:`embed_pair`
+(both sides' windows), :func:`align_windows` (the encoder-free core), and
+:func:`subalign.aligner.band.align_beads` (the DP) under it.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-
-from subalign.aligner.band import coarse_path
-from subalign.aligner.dp import band_around, band_dp
-from subalign.aligner.scoring import BeadScorer, ScoreParams, Windows
+from subalign.aligner.band import align_beads, bead_cosine
+from subalign.aligner.scoring import ScoreParams, Windows
+from subalign.aligner.windows import embed_windows
 from subalign.errors import SubalignError
 from subalign.types import Alignment, Document, Link
-from subalign.aligner.windows import embed_windows
+
+__all__ = ["MAX_ALIGN_LIMIT", "AlignOptions", "align_documents", "align_windows", "bead_types", "embed_pair"]
 
 MAX_ALIGN_LIMIT = 8
+
+
+def bead_types(max_align: int) -> list[tuple[int, int]]:
+    """The m-n beads with m + n <= ``max_align``, skips first.
+
+    >>> bead_types(3)
+    [(1, 0), (0, 1), (1, 1), (1, 2), (2, 1)]
+    """
+    if not 2 <= max_align <= MAX_ALIGN_LIMIT:
+        raise SubalignError(f"--max-align must be between 2 and {MAX_ALIGN_LIMIT}, got {max_align}")
+    ab = [(a, b) for a in range(1, max_align) for b in range(1, max_align) if a + b <= max_align]
+    return [(1, 0), (0, 1)] + ab
 
 
 @dataclass
@@ -33,10 +49,15 @@ class AlignOptions:
     score: ScoreParams = field(default_factory=ScoreParams)
 
     def bead_types(self) -> list[tuple[int, int]]:
-        if not 2 <= self.max_align <= MAX_ALIGN_LIMIT:
-            raise SubalignError(f"--max-align must be between 2 and {MAX_ALIGN_LIMIT}, got {self.max_align}")
-        ab = [(a, b) for a in range(1, self.max_align) for b in range(1, self.max_align) if a + b <= self.max_align]
-        return [(1, 0), (0, 1)] + ab
+        return bead_types(self.max_align)
+
+
+def embed_pair(src: Document, tgt: Document, encoder, options: AlignOptions) -> tuple[Windows, Windows]:
+    """Both sides' window embeddings, as wide as the largest bead of ``options`` on each side."""
+    types = options.bead_types()
+    sw = embed_windows(src, encoder, max(a for a, _ in types), options.exact_window)
+    tw = embed_windows(tgt, encoder, max(b for _, b in types), options.exact_window)
+    return sw, tw
 
 
 def align_windows(src: Windows, tgt: Windows, options: AlignOptions) -> list[Link]:
@@ -45,31 +66,14 @@ def align_windows(src: Windows, tgt: Windows, options: AlignOptions) -> list[Lin
     types = options.bead_types()
     if n == 0 or m == 0:
         return [Link((i,), ()) for i in range(n)] + [Link((), (j,)) for j in range(m)]
-    from threadpoolctl import threadpool_limits
-
-    # The DP multiplies many tiny matrices: extra BLAS threads only add hand-off
-    # cost (several times slower on 2 cores), so run it single-threaded.
-    with threadpool_limits(limits=1, user_api="blas"):
-        pairs = (src.emb[2], tgt.emb[2]) if len(src.emb) > 2 and len(tgt.emb) > 2 else None
-        path = coarse_path(src.emb[1], tgt.emb[1], src.lens, tgt.lens, pairs)
-        lo, hi = band_around(path, n, m, options.band_width)
-        beads = band_dp(n, m, lo, hi, types, BeadScorer(src, tgt, options.score))
-    links = []
-    for i0, i1, j0, j1 in beads:
-        sim = 0.0
-        if i1 > i0 and j1 > j0:
-            sim = float(src.emb[i1 - i0][i0] @ tgt.emb[j1 - j0][j0])
-        links.append(Link(tuple(range(i0, i1)), tuple(range(j0, j1)), round(max(sim, 0.0), 4)))
-    return links
+    beads = align_beads(src, tgt, types, params=options.score, width=options.band_width)
+    return [Link(tuple(range(i0, i1)), tuple(range(j0, j1)), bead_cosine(src, tgt, (i0, i1, j0, j1))) for i0, i1, j0, j1 in beads]
 
 
 def align_documents(src: Document, tgt: Document, encoder, options: AlignOptions | None = None) -> Alignment:
+    """Align two segmented documents with ``encoder`` (any :class:`subalign.encoders.Encoder`)."""
     options = options or AlignOptions()
-    types = options.bead_types()
-    ks = max(a for a, _ in types)
-    kt = max(b for _, b in types)
-    sw = embed_windows(src, encoder, ks, options.exact_window)
-    tw = embed_windows(tgt, encoder, kt, options.exact_window)
+    sw, tw = embed_pair(src, tgt, encoder, options)
     links = align_windows(sw, tw, options)
     params = {"max_align": options.max_align, "exact_window": options.exact_window, "band_width": options.band_width}
     params.update(asdict(options.score))

@@ -7,6 +7,46 @@ atomically (and encode it as UTF-8, which the TMX declaration promises).
 - ``tsv``: one bead per row for spreadsheets and pandas.
 - ``json``: everything, including anchors back into the source files.
 - ``tmx``: TMX 1.4b for CAT tools (memoQ, Trados, OmegaT...).
+
+A two-bead alignment (as :func:`subalign.align` returns, here built by hand):
+
+>>> from subalign.text.documents import document_from_text
+>>> from subalign.types import Alignment, Link
+>>> src = document_from_text("Workers went on strike. The boss fled.", lang="en")
+>>> tgt = document_from_text("工人罢工了。老板跑了。", lang="zh")
+>>> alignment = Alignment(src, tgt, [Link((0,), (0,), 0.78), Link((1,), (1,), 0.61)], model="use-m3")
+>>> print(to_ladder(alignment), end="")
+[0]:[0]:0.780
+[1]:[1]:0.610
+>>> print(to_tsv(alignment), end="")  # tab-separated
+src                      tgt          score  src_anchor  tgt_anchor
+Workers went on strike.  工人罢工了。  0.780  p1.s1       p1.s1
+The boss fled.           老板跑了。    0.610  p1.s2       p1.s2
+>>> import json
+>>> first = json.loads(to_json(alignment))["links"][0]
+>>> first["tgt_text"], first["src_anchors"][0]
+('工人罢工了。', {'id': 'p1.s1', 'paragraph': 1, 'sentence': 1, 'start': 0, 'end': 23})
+>>> print(to_tmx(alignment))  # doctest: +ELLIPSIS
+<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4">
+  <header creationtool="subalign" ... />
+  <body>
+    <tu>
+      <prop type="x-score">0.780</prop>
+      <prop type="x-src-anchor">p1.s1</prop>
+      <prop type="x-tgt-anchor">p1.s1</prop>
+      <tuv xml:lang="en">
+        <seg>Workers went on strike.</seg>
+      </tuv>
+      <tuv xml:lang="zh-CN">
+        <seg>工人罢工了。</seg>
+      </tuv>
+    </tu>
+    ...
+  </body>
+</tmx>
+>>> FORMATS[format_from_path("review.tmx")] is to_tmx
+True
 """
 
 from __future__ import annotations
@@ -22,11 +62,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import subalign
 from subalign.errors import SubalignError
 from subalign.types import Alignment, Anchor, Document, Link
 
 __all__ = [
     "FORMATS",
+    "TsvDialect",
+    "anchor_dict",
+    "flat",
     "format_from_path",
     "parse_ladder",
     "tmx_lang",
@@ -34,6 +78,7 @@ __all__ = [
     "to_ladder",
     "to_tmx",
     "to_tsv",
+    "xml_text",
 ]
 
 # --------------------------------------------------------------------------- ladder
@@ -77,6 +122,9 @@ def parse_ladder(text: str, path: str | os.PathLike[str] | None = None) -> list[
     Blank lines and extra spaces are ignored. A line that is not a bead, or a bead empty
     on both sides, raises :class:`SubalignError` naming the file and line, because a
     silently skipped line would shift every score computed from the file.
+
+    >>> parse_ladder("[0, 1]:[2]:0.812\\n[2]:[]\\n")
+    [Link(src=(0, 1), tgt=(2,), score=0.812), Link(src=(2,), tgt=(), score=0.0)]
     """
     where = str(path) if path is not None else "<ladder>"
     links: list[Link] = []
@@ -217,7 +265,12 @@ _XML_ILLEGAL_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010f
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _xml_text(text: str) -> str:
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (most C0 controls, lone surrogates).
+
+    >>> xml_text("tab\\tstays, bell\\x07 goes")
+    'tab\\tstays, bell goes'
+    """
     return _XML_ILLEGAL_RE.sub("", text)
 
 
@@ -231,17 +284,15 @@ def tmx_lang(doc: Document) -> str:
     dialog, and Trados Studio only rejects a differing sub-language when "check matching
     sub-languages" is switched on, so inventing a region (en-US for a British text)
     would be worse than leaving it out.
+
+    >>> from subalign.types import Document
+    >>> tmx_lang(Document("", [], "zh", script="Hant")), tmx_lang(Document("", [], "en"))
+    ('zh-TW', 'en')
     """
     lang = (doc.lang or "").strip().lower()
     if lang == "zh":
         return "zh-TW" if doc.script == "Hant" else "zh-CN"
     return lang or "und"
-
-
-def _version() -> str:
-    import subalign
-
-    return str(getattr(subalign, "__version__", "0"))
 
 
 def to_tmx(alignment: Alignment) -> str:
@@ -257,7 +308,7 @@ def to_tmx(alignment: Alignment) -> str:
         "header",
         {
             "creationtool": "subalign",
-            "creationtoolversion": _version(),
+            "creationtoolversion": str(getattr(subalign, "__version__", "0")),
             "datatype": "plaintext",
             "segtype": "sentence",
             "adminlang": "en",
@@ -279,7 +330,7 @@ def to_tmx(alignment: Alignment) -> str:
             ET.SubElement(tu, "prop", {"type": kind}).text = value
         for lang, text in ((src_lang, alignment.src_text(link)), (tgt_lang, alignment.tgt_text(link))):
             tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
-            ET.SubElement(tuv, "seg").text = _xml_text(text)
+            ET.SubElement(tuv, "seg").text = xml_text(text)
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -304,5 +355,9 @@ _EXTENSIONS = {
 
 
 def format_from_path(path: str | os.PathLike[str]) -> str | None:
-    """The format implied by a file's extension (case-insensitive), or ``None`` if unknown."""
+    """The format implied by a file's extension (case-insensitive), or ``None`` if unknown.
+
+    >>> format_from_path("out/review.TMX"), format_from_path("review.align"), format_from_path("notes.pdf")
+    ('tmx', 'ladder', None)
+    """
     return _EXTENSIONS.get(Path(path).suffix.lower())

@@ -2,16 +2,20 @@
 
 How a window is embedded depends on the encoder:
 
-- an encoder with a window composer (``encoder.window_composer()``, see
-  :class:`subalign.encoders.WindowComposer`; USE-m3's composes per-sentence
-  pooled sums, :mod:`subalign.aligner.compose`): composed from per-sentence rows, exact
+- an encoder with a window composer (:func:`subalign.encoders.common.window_composer`,
+  see :class:`subalign.encoders.WindowComposer`; USE-m3's composes per-sentence
+  pooled sums, :mod:`subalign.encoders.compose`): composed from per-sentence rows, exact
   up to the n-gram context at the joins, for the price of the sentences.
 - anything else: the concatenated text is encoded for windows of up to
   ``exact`` sentences; longer windows (rare 1-3+ beads) use the
   length-weighted mean of their sentence vectors, since these models mean-pool
   token states too.
-- ensembles: each member's windows, concatenated with weight 1/sqrt(k), so
-  dot products are the mean of the members' cosines.
+- ensembles (:func:`subalign.encoders.common.ensemble_members`): each member's
+  windows, concatenated with weight 1/sqrt(k), so dot products are the mean of
+  the members' cosines.
+
+Only the public :class:`subalign.encoders.Encoder` interface is used: no encoder
+is recognised by its class.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import math
 import numpy as np
 
 from subalign.aligner.scoring import Windows
+from subalign.encoders.common import ensemble_members, window_composer
 from subalign.types import Document
 
 
@@ -66,7 +71,7 @@ def embed_windows(doc: Document, encoder, kmax: int, exact: int = 2) -> Windows:
 
 
 def _window_vectors(doc: Document, encoder, kmax: int, exact: int) -> list[np.ndarray | None]:
-    members = getattr(encoder, "members", None)
+    members = ensemble_members(encoder)
     if members:
         parts = [_window_vectors(doc, m, kmax, exact) for m in members]
         scale = 1.0 / math.sqrt(len(members))
@@ -84,12 +89,6 @@ def _window_vectors(doc: Document, encoder, kmax: int, exact: int) -> list[np.nd
         out[k] = np.asarray(vecs[start : start + len(b)], dtype=np.float32)
         start += len(b)
     return out
-
-
-def window_composer(encoder):
-    """The encoder's window composer, or None when its windows must be encoded."""
-    make = getattr(encoder, "window_composer", None)
-    return make() if callable(make) else None
 
 
 def compose_windows(composer, texts: list[str], kmax: int, chunk: int = 8192) -> list[np.ndarray | None]:

@@ -57,7 +57,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:  # lazy export: the cache module imports numpy
     if name == "CachedEncoder":
-        from subalign.encoders.cache import CachedEncoder
+        from subalign.encoders.cache import CachedEncoder  # lazy: numpy; this package loads for --help
 
         return CachedEncoder
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

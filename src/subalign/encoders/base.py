@@ -68,12 +68,12 @@ class BuiltinModel:
         return None
 
     def make_engine(self):
-        from subalign.encoders import engines
+        from subalign.encoders import engines  # lazy: numpy; this package loads for --help
 
         return engines.ENGINES[self.engine_class](**dict(self.module_kwargs))
 
     def make_module(self):
-        from subalign.encoders import modules
+        from subalign.encoders import modules  # lazy: sentence-transformers and torch
 
         return getattr(modules, self.module_class)(**dict(self.module_kwargs))
 
@@ -141,7 +141,7 @@ class EngineEncoder(_ViewEncoder):
         self.dim = engine.dim
 
     def encode_views(self, views: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
-        import numpy as np
+        import numpy as np  # lazy: this package loads for --help
 
         out = np.empty((len(views), self.dim), dtype=np.float32)
         step = max(int(batch_size), self.engine.min_batch_size)
@@ -158,7 +158,7 @@ class EngineEncoder(_ViewEncoder):
 
 
 class PooledComposer(_ViewEncoder):
-    """Pooled sums as rows, composed into windows by the engine's pooler (:mod:`subalign.aligner.compose`)."""
+    """Pooled sums as rows, composed into windows by the engine's pooler (:mod:`subalign.encoders.compose`)."""
 
     def __init__(self, id: str, pooler: Any) -> None:
         self.name = f"{id} pooled sums"
@@ -195,7 +195,7 @@ class SentenceTransformerEncoder(_ViewEncoder):
         return self._dim
 
     def encode_views(self, views: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
-        import numpy as np
+        import numpy as np  # lazy: this package loads for --help
 
         if not views:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -234,7 +234,7 @@ class EnsembleEncoder(_ViewEncoder):
         return sum(m.dim for m in self.members)
 
     def encode_views(self, views: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
-        import numpy as np
+        import numpy as np  # lazy: this package loads for --help
 
         scale = np.float32(1.0 / math.sqrt(len(self.members)))
         parts = [encode_views(m, views, batch_size, show_progress) * scale for m in self.members]

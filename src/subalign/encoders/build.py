@@ -13,7 +13,7 @@ from typing import Any
 
 from subalign.encoders.base import BUILTIN_MODELS, BuiltinModel
 from subalign.encoders.common import BUILD_MARKER, DEFAULT_MODEL
-from subalign.encoders.loading import _engine_builtin, _foreign_module, _read_json, _read_modules_json
+from subalign.encoders.folders import engine_builtin, foreign_module, read_json, read_modules_json
 from subalign.errors import SubalignError
 
 
@@ -61,7 +61,7 @@ def _folder_size(folder: str) -> int:
 
 
 def _read_build_marker(folder: str) -> dict | None:
-    marker = _read_json(os.path.join(folder, BUILD_MARKER))
+    marker = read_json(os.path.join(folder, BUILD_MARKER))
     return marker if isinstance(marker, dict) else None
 
 
@@ -77,7 +77,7 @@ def _folder_status(entry: str, folder: str) -> dict:
         "path": folder,
     }
     try:
-        modules = _read_modules_json(folder) or []
+        modules = read_modules_json(folder) or []
     except (OSError, ValueError) as exc:
         return row | {"ready": False, "reason": f"unreadable modules.json: {exc}"}
     marker = _read_build_marker(folder)
@@ -90,14 +90,14 @@ def _folder_status(entry: str, folder: str) -> dict:
         reason = builtin.missing_reason()
         if reason:
             return row | {"ready": False, "reason": reason}
-    foreign = _foreign_module(modules)
+    foreign = foreign_module(modules)
     if foreign:
         return row | {"ready": False, "reason": f"needs custom code ({foreign}), which subalign does not run"}
     for m in modules:
         sub = os.path.join(folder, str(m.get("path", "")))
         if not os.path.isdir(sub):
             return row | {"ready": False, "reason": f"module folder missing: {m.get('path')}"}
-    if _engine_builtin(modules) is None and importlib.util.find_spec("sentence_transformers") is None:
+    if engine_builtin(modules) is None and importlib.util.find_spec("sentence_transformers") is None:
         return row | {"ready": False, "reason": "sentence-transformers is not installed"}
     return row
 
@@ -172,7 +172,7 @@ def _swap_into_place(tmp: str, dest: str, replace: bool) -> None:
 
 
 def _dist_version(dist: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from importlib.metadata import PackageNotFoundError, version  # lazy: ~20 ms; only `models build` needs it, and this package loads for --help
 
     try:
         return version(dist)
@@ -181,7 +181,7 @@ def _dist_version(dist: str) -> str:
 
 
 def _write_model_folder(builtin: BuiltinModel, folder: str) -> None:
-    from sentence_transformers import SentenceTransformer
+    from sentence_transformers import SentenceTransformer  # lazy: sentence-transformers imports torch (~5 s)
 
     module = builtin.make_module()
     SentenceTransformer(modules=[module], device="cpu").save(folder, create_model_card=False)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from subalign.encoders.common import embedding_views, encode_views
+from subalign.encoders.common import embedding_views, encode_views, window_composer
 
 __all__ = ["CachedEncoder", "default_cache_path", "CACHE_FILE"]
 
@@ -124,8 +124,7 @@ class CachedEncoder:
 
     def window_composer(self):
         """The wrapped encoder's composer, its per-sentence rows cached in the same file."""
-        make = getattr(self.encoder, "window_composer", None)
-        composer = make() if make is not None else None
+        composer = window_composer(self.encoder)
         return None if composer is None else _CachedComposer(composer, self.path)
 
     def close(self) -> None:

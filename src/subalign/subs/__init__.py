@@ -1,8 +1,10 @@
 """Subtitles: reading and repairing SRT/WebVTT/ASS, writing them, dual-language tracks, retiming.
 
 Modules: ``cues`` (timestamps, cue text), ``repair`` (the SRT repair pass), ``read``,
-``bilingual`` (split a two-language cue), ``write``; ``dual`` (two tracks into one) and
-``retime`` (an untimed translation given the film's timing). The reading and writing
+``bilingual`` (split a two-language cue), ``write``, ``wrap`` (display widths, line
+wrapping); ``units`` (cues as the aligner's sentences), ``cuealign`` (two tracks aligned by
+meaning and time), ``dual`` (merging them into one track) and ``retime`` (an untimed
+translation given the film's timing). The reading and writing
 names are re-exported here: ``from subalign.subs import read_subtitles, write_srt``.
 """
 

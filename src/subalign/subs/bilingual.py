@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from subalign.errors import SubalignError
-from subalign.subs.cues import _plain_lines
+from subalign.subs.cues import plain_lines
 from subalign.text.cjk import is_han
 from subalign.text.langid import normalize_lang
 from subalign.types import Cue
@@ -145,7 +145,7 @@ def split_bilingual(cue: Cue) -> dict[str, str]:
     parts: dict[str, list[str]] = {"zh": [], "en": []}
     pending: list[str] = []
     last: str | None = None
-    for line in _plain_lines(cue.text):
+    for line in plain_lines(cue.text):
         pieces = _split_line(line)
         if not pieces:
             if last is None:

@@ -1,6 +1,7 @@
 """Aligning two cue tracks by meaning and time: the link records and options, the clock fit
-(Theil-Sen then inliers), the time-overlap scorer, cues as a document cut into units, and the
-banded DP over cues (see :mod:`subalign.subs.dual`).
+(Theil-Sen then inliers), the time-overlap scorer, and :func:`align_cues`, which runs the
+aligner's DP (:func:`subalign.aligner.band.align_beads`) over the cues in stages
+(see :mod:`subalign.subs.dual`).
 """
 
 from __future__ import annotations
@@ -11,8 +12,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from subalign.aligner.band import Bead, align_beads, bead_cosine, path_points
+from subalign.aligner.core import AlignOptions, bead_types, embed_pair
+from subalign.aligner.dp import band_around
+from subalign.aligner.scoring import BeadScorer, ScoreParams, Windows
 from subalign.errors import SubalignError
-from subalign.types import Anchor, Cue, Document, Sentence
+from subalign.subs.units import cue_document, cut_cues, merge_unit_links, track_language
+from subalign.types import Cue
+
+
+#: Below this many fit points the tracks as they are (no offset, no drift) are tried as well.
+FEW_FIT_POINTS = 20
 
 
 # ----------------------------------------------------------------------------- data
@@ -44,10 +54,7 @@ class DualOptions:
     inlier_ms: float = 1500.0  # residual bound for the least-squares refit
 
     def bead_types(self) -> list[tuple[int, int]]:
-        if not 2 <= self.max_align <= 8:
-            raise SubalignError(f"--max-align must be between 2 and 8, got {self.max_align}")
-        ab = [(a, b) for a in range(1, self.max_align) for b in range(1, self.max_align) if a + b <= self.max_align]
-        return [(1, 0), (0, 1)] + ab
+        return bead_types(self.max_align)
 
 
 @dataclass
@@ -179,111 +186,17 @@ class TimeScorer:
 # ----------------------------------------------------------------------------- alignment
 
 
-def cue_document(cues: Sequence[Cue], lang: str) -> Document:
-    """A :class:`Document` with one sentence per cue (its plain text, lines joined by a space)."""
-    sents = []
-    pos = 0
-    texts = []
-    for k, c in enumerate(cues):
-        t = " ".join(c.plain.split()) or "…"
-        sents.append(Sentence(k, t, Anchor(1, k + 1, pos, pos + len(t))))
-        texts.append(t)
-        pos += len(t) + 1
-    return Document(text="\n".join(texts), sentences=sents, lang=lang)
-
-
-def track_language(cues: Sequence[Cue]) -> str:
-    """``zh`` or ``en`` (or another code) for a track, from a bounded sample of its plain text."""
-    from subalign.text.langid import detect_language
-
-    sample = "\n".join(c.plain[:1000] for c in cues[:400])
-    try:
-        return detect_language(sample)[0]
-    except SubalignError:
-        return "en"
-
-
-def cut_cues(cues: Sequence[Cue], lang: str) -> tuple[list[Cue], list[int]]:
-    """The matching units of a track and, for each, the position of its cue.
-
-    A cue (or translation line) longer than the aligner's long-sentence limit
-    (:func:`subalign.text.segment.max_chars`) is **matched by its pieces**: cut
-    where the aligner cuts a long sentence
-    (:func:`subalign.text.segment.cut_long_text`), its time shared among them by
-    length.  So what the encoder sees per unit is bounded and a track that is
-    one enormous line costs time and memory in proportion to its length.
-    Other cues are their own unit; :func:`merge_unit_links` maps links back.
-    """
-    from subalign.text.segment import cut_long_text, max_chars
-
-    limit = max_chars(lang)
-    units: list[Cue] = []
-    owner: list[int] = []
-    for k, c in enumerate(cues):
-        plain = " ".join(c.plain.split())
-        spans = cut_long_text(plain, lang) if len(plain) > limit else []
-        if len(spans) < 2:
-            units.append(c)
-            owner.append(k)
-            continue
-        times = split_span(c.start_ms, c.end_ms, [b - a for a, b in spans])
-        for (x, y), (start, end) in zip(spans, times):
-            units.append(Cue(c.number, c.position, start, end, plain[x:y], plain[x:y]))
-            owner.append(k)
-    return units, owner
-
-
-def merge_unit_links(
-    links: Sequence[tuple[Sequence[int], Sequence[int], float]], owner_a: Sequence[int], owner_b: Sequence[int]
-) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
-    """Links over units (see :func:`cut_cues`) as links over cues.
-
-    Units become their cues; links that share a cue (its pieces went to
-    several links) merge with everything between them, so each cue is in
-    exactly one link.  A merged link's score is the mean of its parts' scores.
-    """
-    out: list[list] = []  # [a cues, b cues, scores of the parts with both sides]
-    last_with = [-1, -1]  # per side: index in out of the last link with cues on that side
-    for la, lb, score in links:
-        sides = ([owner_a[u] for u in la], [owner_b[u] for u in lb])
-        start = len(out)
-        for side, cues in enumerate(sides):
-            j = last_with[side]
-            if cues and j >= 0 and out[j][side][-1] == cues[0]:
-                start = min(start, j)
-        if start == len(out):
-            out.append([[], [], []])
-        for other in out[start + 1 :]:  # each link is merged away once: linear overall
-            _extend(out[start][0], other[0])
-            _extend(out[start][1], other[1])
-            out[start][2].extend(other[2])
-        del out[start + 1 :]
-        _extend(out[start][0], sides[0])
-        _extend(out[start][1], sides[1])
-        if la and lb:
-            out[start][2].append(score)
-        for side in (0, 1):
-            last_with[side] = start if out[start][side] else min(last_with[side], start)
-    return [(tuple(a), tuple(b), round(float(np.mean(sc)), 4) if sc else 0.0) for a, b, sc in out]
-
-
-def _extend(dst: list, src: Sequence) -> None:
-    """Append *src* to *dst*; owners are monotone, so only the first may repeat the last."""
-    for x in src:
-        if not dst or dst[-1] != x:
-            dst.append(x)
-
-
-def _links_from_beads(beads, sw, tw, scorer: TimeScorer | None) -> list[CueLink]:
+def _links_from_beads(beads: Sequence[Bead], sw: Windows, tw: Windows, scorer: TimeScorer | None) -> list[CueLink]:
     links = []
     for i0, i1, j0, j1 in beads:
-        sim = ov = 0.0
-        if i1 > i0 and j1 > j0:
-            sim = float(sw.emb[i1 - i0][i0] @ tw.emb[j1 - j0][j0])
-            if scorer is not None:
-                ov = float(scorer.overlap(i0, i1, np.array([j0]), np.array([j1]))[0][0])
-        links.append(CueLink(tuple(range(i0, i1)), tuple(range(j0, j1)), round(max(sim, 0.0), 4), round(ov, 4)))
+        ov = 0.0
+        if i1 > i0 and j1 > j0 and scorer is not None:
+            ov = float(scorer.overlap(i0, i1, np.array([j0]), np.array([j1]))[0][0])
+        links.append(CueLink(tuple(range(i0, i1)), tuple(range(j0, j1)), bead_cosine(sw, tw, (i0, i1, j0, j1)), round(ov, 4)))
     return links
+
+
+# ----------------------------------------------------------------------------- alignment
 
 
 def align_cues(
@@ -295,15 +208,13 @@ def align_cues(
     lang_a: str | None = None,
     lang_b: str | None = None,
 ) -> DualResult:
-    """Align two subtitle tracks of one film by meaning and time (see the module docstring)."""
-    from threadpoolctl import threadpool_limits
+    """Align two subtitle tracks of one film by meaning and time (see :mod:`subalign.subs.dual`).
 
-    from subalign.aligner.core import AlignOptions
-    from subalign.aligner.band import coarse_path
-    from subalign.aligner.dp import band_around, band_dp
-    from subalign.aligner.scoring import BeadScorer, ScoreParams
-    from subalign.aligner.windows import embed_windows
-
+    Stages: cut both tracks into matching units (:func:`~subalign.subs.units.cut_cues`),
+    embed them (:func:`~subalign.aligner.core.embed_pair`), align by meaning, fit the
+    clock and realign with the time term (:func:`_time_passes`), then map the links
+    back onto the cues (:func:`_cue_links`).
+    """
     opts = options or DualOptions()
     types = opts.bead_types()
     # Tracks in time order (files are sorted when read; API callers may not be).
@@ -312,53 +223,60 @@ def align_cues(
         raise SubalignError("both subtitle tracks need at least one cue")
     la = lang_a or track_language(a)
     lb = lang_b or track_language(b)
-    cues_a, cues_b = a, b
     # Everything below works on matching units: cues, with enormous ones cut (cut_cues).
-    (a, own_a), (b, own_b) = cut_cues(cues_a, la), cut_cues(cues_b, lb)
-    kmax = max(max(x, y) for x, y in types)
-    sw = embed_windows(cue_document(a, la), encoder, kmax, exact=AlignOptions().exact_window)
-    tw = embed_windows(cue_document(b, lb), encoder, kmax, exact=AlignOptions().exact_window)
-    # Cue texts are short: length ratios matter less than in prose; no paragraphs.
-    sw.paras = tw.paras = None
+    (units_a, own_a), (units_b, own_b) = cut_cues(a, la), cut_cues(b, lb)
+    sw, tw = embed_pair(cue_document(units_a, la), cue_document(units_b, lb), encoder, AlignOptions(max_align=opts.max_align))
+    # Cue texts are short and have no paragraphs: no paragraph term.
     meaning = BeadScorer(sw, tw, ScoreParams(paragraph_penalty=0.0))
-    n, m = len(a), len(b)
-    with threadpool_limits(limits=1, user_api="blas"):
-        path = coarse_path(sw.emb[1], tw.emb[1], sw.lens, tw.lens)
-        lo, hi = band_around(path, n, m, opts.band_width)
-        beads = band_dp(n, m, lo, hi, types, meaning)
-        links = _links_from_beads(beads, sw, tw, None)
-        offset = drift = 0.0
-        inliers, resid = 0, 0.0
-        for _ in range(max(opts.iterations, 1)):
-            xs, ys = _fit_points(links, a, b)
-            offset, drift, inliers, resid = fit_clock(xs, ys, opts.inlier_ms)
-            points = [(0, 0)] + [(i1, j1) for _, i1, _, j1 in beads]
-            clocks = [(offset, drift)]
-            if len(xs) < FEW_FIT_POINTS and (offset, drift) != (0.0, 0.0):
-                clocks.append((0.0, 0.0))  # too little evidence for a fit: also try the tracks as they are
-            best = None
-            for off, dr in clocks:
-                scorer = TimeScorer(meaning, a, b, off, dr, opts)
-                lo, hi = _union_band(band_around(points, n, m, opts.band_width), _time_band(scorer, n, m, opts.band_width))
-                cand = band_dp(n, m, lo, hi, types, scorer)
-                total = _path_score(cand, scorer)
-                if best is None or total > best[0]:
-                    best = (total, cand, scorer)
-            _, beads, scorer = best
-            links = _links_from_beads(beads, sw, tw, scorer)
-        xs, ys = _fit_points(links, a, b)
-        offset, drift, inliers, resid = fit_clock(xs, ys, opts.inlier_ms)
-        links = _links_from_beads(beads, sw, tw, None)
-    clock = TimeScorer(None, cues_a, cues_b, offset, drift, opts)
-    merged = merge_unit_links([(lk.a, lk.b, lk.score) for lk in links], own_a, own_b)
-    links = [CueLink(ca, cb, score, _overlap(clock, ca, cb)) for ca, cb, score in merged]
+    beads = align_beads(sw, tw, types, meaning, width=opts.band_width, window_pairs=False)
+    beads = _time_passes(beads, sw, tw, meaning, units_a, units_b, opts)
+    links = _links_from_beads(beads, sw, tw, None)
+    offset, drift, inliers, resid = fit_clock(*_fit_points(links, units_a, units_b), opts.inlier_ms)
     return DualResult(
-        cues_a, cues_b, links, offset, drift, inliers, resid, la, lb,
+        a, b, _cue_links(links, a, b, own_a, own_b, offset, drift, opts), offset, drift, inliers, resid, la, lb,
         params=dataclasses.asdict(opts),
     )
 
 
-FEW_FIT_POINTS = 20
+def _time_passes(
+    beads: list[Bead], sw: Windows, tw: Windows, meaning: BeadScorer, a: Sequence[Cue], b: Sequence[Cue], opts: DualOptions
+) -> list[Bead]:
+    """Fit the clock on the links so far and realign with the time term, ``opts.iterations`` times.
+
+    Each DP runs in the union of a band around the previous path and one around
+    the path the fitted clock predicts. With few fit points the tracks as they
+    are (no offset, no drift) are tried too, and the better-scoring path wins.
+    """
+    n, m = sw.n, tw.n
+    types = opts.bead_types()
+    links = _links_from_beads(beads, sw, tw, None)
+    for _ in range(max(opts.iterations, 1)):
+        xs, ys = _fit_points(links, a, b)
+        offset, drift, _, _ = fit_clock(xs, ys, opts.inlier_ms)
+        clocks = [(offset, drift)]
+        if len(xs) < FEW_FIT_POINTS and (offset, drift) != (0.0, 0.0):
+            clocks.append((0.0, 0.0))  # too little evidence for a fit: also try the tracks as they are
+        best = None
+        for off, dr in clocks:
+            scorer = TimeScorer(meaning, a, b, off, dr, opts)
+            band = _union_band(band_around(path_points(beads), n, m, opts.band_width), _time_band(scorer, n, m, opts.band_width))
+            cand = align_beads(sw, tw, types, scorer, band=band)
+            total = _path_score(cand, scorer)
+            if best is None or total > best[0]:
+                best = (total, cand, scorer)
+        _, beads, scorer = best
+        links = _links_from_beads(beads, sw, tw, scorer)
+    return beads
+
+
+def _cue_links(
+    links: list[CueLink], a: Sequence[Cue], b: Sequence[Cue], own_a: list[int], own_b: list[int],
+    offset: float, drift: float, opts: DualOptions,
+) -> list[CueLink]:
+    """Links over units as links over the cues, each with its temporal IoU on A's clock."""
+    clock = TimeScorer(None, a, b, offset, drift, opts)
+    merged = merge_unit_links([(lk.a, lk.b, lk.score) for lk in links], own_a, own_b)
+    return [CueLink(ca, cb, score, _overlap(clock, ca, cb)) for ca, cb, score in merged]
 
 
 def _overlap(clock: TimeScorer, ca: tuple[int, ...], cb: tuple[int, ...]) -> float:
@@ -375,8 +293,6 @@ def _path_score(beads, scorer) -> float:
 
 def _time_band(scorer: TimeScorer, n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     """A band around the path the fitted clock predicts (B cue starts against A cue starts)."""
-    from subalign.aligner.dp import band_around
-
     # Row i (first i A cues done) ↔ column j = number of B cues starting before A cue i starts.
     js = np.searchsorted(np.sort(scorer.b_start), scorer.a_start, side="left")
     js = np.maximum.accumulate(np.clip(js, 0, m))
@@ -390,14 +306,3 @@ def _union_band(b1, b2) -> tuple[np.ndarray, np.ndarray]:
     return np.maximum.accumulate(lo), np.maximum.accumulate(hi)
 
 
-def split_span(start: int, end: int, weights: Sequence[float]) -> list[tuple[int, int]]:
-    """``[start, end)`` cut into consecutive pieces in proportion to *weights* (integer ms)."""
-    total = float(sum(max(w, 1e-9) for w in weights))
-    out, acc = [], 0.0
-    prev = start
-    for k, w in enumerate(weights):
-        acc += max(w, 1e-9)
-        stop = end if k == len(weights) - 1 else start + int(round((end - start) * acc / total))
-        out.append((prev, max(prev, stop)))
-        prev = max(prev, stop)
-    return out

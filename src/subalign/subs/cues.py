@@ -17,29 +17,51 @@ from typing import Any
 from subalign.errors import SubalignError
 from subalign.types import Cue
 
-__all__ = ["format_timestamp", "parse_timestamp", "plain_text"]
+__all__ = [
+    "ASS_BREAK",
+    "FORMAT_NAMES",
+    "INTEGER_LINE",
+    "MAX_CUE_MS",
+    "MAX_TIME_MS",
+    "SUBTITLE_EXTENSIONS",
+    "TAG",
+    "TIMING_FOLD",
+    "TIMING_LINE",
+    "check_times",
+    "finish_cues",
+    "format_timestamp",
+    "parse_timestamp",
+    "plain_lines",
+    "plain_text",
+    "text_from_lines",
+    "timing_line",
+    "vtt_timestamp",
+]
 
 log = logging.getLogger("subalign.subs")  # one logger for the readers, the repair and the writers
 
 PathLike = str | os.PathLike
 Warn = Callable[[str], Any]
 
-_EXTENSIONS = {".srt": "srt", ".vtt": "vtt", ".webvtt": "vtt", ".ass": "ass", ".ssa": "ssa"}
-_FORMAT_NAMES = {"srt": "srt", "subrip": "srt", "vtt": "vtt", "webvtt": "vtt", "ass": "ass", "ssa": "ssa"}
+#: Subtitle file extensions and the format each one means.
+SUBTITLE_EXTENSIONS = {".srt": "srt", ".vtt": "vtt", ".webvtt": "vtt", ".ass": "ass", ".ssa": "ssa"}
+#: Format names a caller may pass (``--format``), and the format each one means.
+FORMAT_NAMES = {"srt": "srt", "subrip": "srt", "vtt": "vtt", "webvtt": "vtt", "ass": "ass", "ssa": "ssa"}
 
 # ----------------------------------------------------------------------------- timestamps
 
 # Timing lines typed with a Chinese IME come out as "００：０１：０２，５００ －－＞ ...":
 # fold full-width ASCII (U+FF01-FF5E), the ideographic full stop and space to ASCII
 # before matching.  Used on timing-line candidates only, never on cue text.
-_TIMING_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3002: ord("."), 0x3000: ord(" ")}
+TIMING_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3002: ord("."), 0x3000: ord(" ")}
 
 _TS = r"\d+(?::\d+){1,3}(?:[.,]\d+)?"
 _ARROW = r"(?:[-–—]{1,3}\s?>|→)"
-_TIMING = re.compile(rf"\s*(?P<start>{_TS})\s*{_ARROW}\s*(?P<end>{_TS})(?P<rest>\s.*)?")
-# A line meant as a timing line that _TIMING cannot read: an error, not cue text.
+TIMING_LINE = re.compile(rf"\s*(?P<start>{_TS})\s*{_ARROW}\s*(?P<end>{_TS})(?P<rest>\s.*)?")
+# A line meant as a timing line that TIMING_LINE cannot read: an error, not cue text.
 _LOOKS_TIMING = re.compile(r"\s*\d+\s*:\s*\d+.*(?:->|→)|.*-->.*\d+\s*:\s*\d+|.*\d+\s*:\s*\d+.*-->")
-_INTEGER = re.compile(r"\s*-?\d+\s*")
+#: A cue-number line.
+INTEGER_LINE = re.compile(r"\s*-?\d+\s*")
 
 
 def _ts_ms(ts: str) -> int:
@@ -73,15 +95,22 @@ def parse_timestamp(s: str) -> int:
 
     Full-width digits and ``：，．``, ``.`` for ``,``, missing hours, ``:`` before
     the milliseconds, and 1-2 digit milliseconds (``,5`` = 500 ms).
+
+    >>> parse_timestamp("00:01:02,500"), parse_timestamp("１:０２.5"), parse_timestamp("00:01:02:500")
+    (62500, 62500, 62500)
     """
     try:
-        return _ts_ms(s.translate(_TIMING_FOLD).strip())
+        return _ts_ms(s.translate(TIMING_FOLD).strip())
     except ValueError as e:
         raise SubalignError(f"invalid timestamp {s!r}: {e}") from None
 
 
 def format_timestamp(ms: int) -> str:
-    """62500 → ``"00:01:02,500"`` (SRT form; hours grow past two digits if needed)."""
+    """62500 → ``"00:01:02,500"`` (SRT form; hours grow past two digits if needed).
+
+    >>> format_timestamp(62500), format_timestamp(100 * 3_600_000)
+    ('00:01:02,500', '100:00:00,000')
+    """
     if ms < 0:
         raise ValueError(f"negative time {ms} ms")
     hours, rest = divmod(int(ms), 3_600_000)
@@ -90,14 +119,15 @@ def format_timestamp(ms: int) -> str:
     return f"{hours:02d}:{minutes:02d}:{seconds:02d},{millis:03d}"
 
 
-def _vtt_timestamp(ms: int) -> str:
+def vtt_timestamp(ms: int) -> str:
+    """62500 → ``"00:01:02.500"`` (WebVTT form)."""
     return format_timestamp(ms).replace(",", ".")
 
 
-def _timing(line: str, lineno: int, name: str) -> tuple[int, int, str] | None:
+def timing_line(line: str, lineno: int, name: str) -> tuple[int, int, str] | None:
     """``(start, end, rest)`` if *line* is a timing line, None if it is text; raises if it is a broken one."""
-    folded = line.translate(_TIMING_FOLD)
-    m = _TIMING.fullmatch(folded)
+    folded = line.translate(TIMING_FOLD)
+    m = TIMING_LINE.fullmatch(folded)
     if m is None:
         if _LOOKS_TIMING.match(folded):
             raise SubalignError(
@@ -120,7 +150,7 @@ MAX_TIME_MS = 48 * 3_600_000
 MAX_CUE_MS = 3_600_000
 
 
-def _check_times(name: str, lineno: int | None, number: int, start: int, end: int) -> None:
+def check_times(name: str, lineno: int | None, number: int, start: int, end: int) -> None:
     """A one-line error naming the cue when its times cannot be those of a real cue."""
     where = f"{name}: line {lineno}: " if lineno else f"{name}: "
     times = f"({format_timestamp(start)} --> {format_timestamp(end)})"
@@ -144,28 +174,32 @@ _PLAIN_FOLD: dict[int, int | None] = {
 # Ruby annotation, not dialogue.  The body may not run past another <rt>, so a
 # text full of unclosed <rt> costs one scan, not one scan per tag.
 _RUBY_TEXT = re.compile(r"<rt\b[^<>]*>(?:(?!</?rt\b).)*</rt\s*>", re.IGNORECASE | re.DOTALL)
-_ASS_BREAK = re.compile(r"\\[Nn]")
+ASS_BREAK = re.compile(r"\\[Nn]")
 _ASS_OVERRIDE = re.compile(r"\{[^{}\n]*\}")
 # HTML-ish tags (<i>, <font ...>, VTT <c.x>, <v Speaker>, <lang zh>) and VTT inline timestamps.
-_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>|<\d+(?::\d+)+(?:[.,]\d+)?>")
+TAG = re.compile(r"</?[A-Za-z][^<>\n]*>|<\d+(?::\d+)+(?:[.,]\d+)?>")
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
-def _plain_lines(text: str) -> list[str]:
+def plain_lines(text: str) -> list[str]:
     """The visible lines of cue *text*: markup removed, whitespace collapsed, empty lines dropped."""
     t = _RUBY_TEXT.sub("", text).replace("\\h", " ")
-    t = _ASS_BREAK.sub("\n", t)
-    t = _TAG.sub("", _ASS_OVERRIDE.sub("", t))
+    t = ASS_BREAK.sub("\n", t)
+    t = TAG.sub("", _ASS_OVERRIDE.sub("", t))
     t = _ENTITY.sub(lambda m: unescape(m[0]), t).translate(_PLAIN_FOLD)
     return [line for line in (" ".join(raw.split()) for raw in t.split("\n")) if line]
 
 
 def plain_text(text: str) -> str:
-    """The matching key ``Cue.plain`` for cue *text* (never shown to users)."""
-    return " ".join(_plain_lines(text))
+    """The matching key ``Cue.plain`` for cue *text* (never shown to users).
+
+    >>> plain_text("<i>Ｗｏｒｋｅｒｓ</i>  went\\\\Non {\\\\an8}strike &amp; left")
+    'Workers went on strike & left'
+    """
+    return " ".join(plain_lines(text))
 
 
-def _finish(raw: Iterable[tuple[int, int, int, str]], name: str, warn: Warn | None = None) -> list[Cue]:
+def finish_cues(raw: Iterable[tuple[int, int, int, str]], name: str, warn: Warn | None = None) -> list[Cue]:
     """Cues from ``(number, start, end, text)`` in time order, dropping those with nothing visible.
 
     Players show cues by time, not by their place in the file, and every
@@ -192,5 +226,6 @@ def _finish(raw: Iterable[tuple[int, int, int, str]], name: str, warn: Warn | No
     return cues
 
 
-def _text_lines(lines: Iterable[str]) -> str:
+def text_from_lines(lines: Iterable[str]) -> str:
+    """Cue text from its lines as a reader found them: stripped, empty ones dropped, joined by ``\\n``."""
     return "\n".join(s for s in (line.strip() for line in lines) if s)

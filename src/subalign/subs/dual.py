@@ -4,10 +4,11 @@ Tools that merge two subtitle tracks usually pair cues by time overlap alone,
 which fails as soon as the tracks are segmented differently (Chinese cues are
 shorter and split elsewhere) or one track is shifted.  Here the cues of both
 tracks are aligned with the sentence aligner's banded DP over m-n beads
-(:func:`subalign.aligner.dp.band_dp`); each bead is scored by embedding similarity
-(:class:`subalign.aligner.scoring.BeadScorer`) plus a time term:
+(:func:`subalign.aligner.band.align_beads`); each bead is scored by embedding similarity
+(:class:`subalign.aligner.scoring.BeadScorer`) plus a time term
+(:class:`subalign.subs.cuealign.TimeScorer`), in :func:`subalign.subs.cuealign.align_cues`:
 
-1. align by meaning only (:func:`subalign.aligner.core.align_windows`);
+1. align by meaning only;
 2. fit the clock of B against A, ``t_B = t_A * (1 + drift) + offset``, robustly
    (Theil-Sen slope, median intercept, then least squares on the inliers) from
    the starts and ends of the linked cue groups;
@@ -19,16 +20,42 @@ Then every link becomes one bilingual cue (:func:`merge_cues`): the lines of
 each language are joined and re-wrapped to a maximum display width per line
 (East Asian wide/full-width characters count 2, see :func:`display_width`).
 Cues without a counterpart stay single-language.
+
+Two tracks, the English one two seconds late:
+
+>>> from subalign.encoders import load_encoder
+>>> from subalign.subs.read import parse_subtitles
+>>> zh = parse_subtitles("1\\n00:00:01,000 --> 00:00:03,000\\n工人们罢工了。\\n\\n"
+...                      "2\\n00:00:03,500 --> 00:00:05,000\\n老板跑了。\\n", "srt")
+>>> en = parse_subtitles("1\\n00:00:03,000 --> 00:00:05,000\\nThe workers went on strike.\\n\\n"
+...                      "2\\n00:00:05,500 --> 00:00:07,000\\nThe boss ran away.\\n", "srt")
+>>> result = align_cues(zh, en, load_encoder("use-m3"))
+>>> [(link.a, link.b) for link in result.links], result.offset_ms
+([((0,), (0,)), ((1,), (1,))], 2000.0)
+>>> print(write_dual(merge_cues(result), "srt"))
+1
+00:00:01,000 --> 00:00:03,000
+工人们罢工了。
+The workers went on strike.
+<BLANKLINE>
+2
+00:00:03,500 --> 00:00:05,000
+老板跑了。
+The boss ran away.
+<BLANKLINE>
+<BLANKLINE>
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from subalign.errors import SubalignError
 from subalign.subs.cuealign import CueLink, DualOptions, DualResult, align_cues  # DualOptions, align_cues: re-exported, the steps of a dual run
 from subalign.subs.wrap import char_width, language_lines
+from subalign.subs.write import DUAL_STYLES, AssEvent, write_ass, write_srt, write_vtt
 from subalign.types import Cue
 
 __all__ = ["DualOptions", "align_cues", "merge_cues", "result_json", "summary", "write_dual"]
@@ -111,8 +138,6 @@ def write_dual(
     ``Secondary`` style of :data:`subalign.subs.write.DUAL_STYLES` (one event per cue,
     lines restyled with ``{\\r...}``).
     """
-    from subalign.subs.write import DUAL_STYLES, AssEvent, write_ass, write_srt, write_vtt
-
     cues = [d.cue(k) for k, d in enumerate(merged, 1)]
     if fmt == "srt":
         return write_srt(cues, renumber=True)
@@ -133,8 +158,6 @@ def write_dual(
 
 def result_json(result: DualResult, extra: dict | None = None) -> str:
     """The review file: links with cue numbers as written in the files, offset (s) and drift."""
-    import json
-
     links = []
     for lk in result.links:
         links.append({

@@ -29,24 +29,29 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
+import pysubs2
+import srt
+import webvtt
+from webvtt.errors import MalformedCaptionError, MalformedFileError
+
 from subalign.errors import SubalignError
 from subalign.subs.cues import (
+    ASS_BREAK,
+    FORMAT_NAMES,
+    INTEGER_LINE,
+    SUBTITLE_EXTENSIONS,
+    TIMING_FOLD,
+    TIMING_LINE,
     PathLike,
     Warn,
-    _ASS_BREAK,
-    _EXTENSIONS,
-    _FORMAT_NAMES,
-    _INTEGER,
-    _TIMING,
-    _TIMING_FOLD,
-    _check_times,
-    _finish,
-    _text_lines,
-    _timing,
-    _vtt_timestamp,
+    check_times,
+    finish_cues,
     log,
+    text_from_lines,
+    timing_line,
+    vtt_timestamp,
 )
-from subalign.subs.repair import _canonical_srt, _scan_srt
+from subalign.subs.repair import canonical_srt, scan_srt
 from subalign.text.textio import read_text
 from subalign.types import Cue
 
@@ -63,9 +68,18 @@ def read_subtitles(
     Decoding (BOMs, UTF-16, GB18030, Big5 ...) is :func:`read_text`'s.
     *warn* receives one-line warnings (cues out of order, trailing garbage);
     by default they go to this module's logger.
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp, "film.zh.srt")
+    ...     _ = path.write_bytes("1\\n00:00:01,000 --> 00:00:03,500\\n工人罢工了。\\n".encode("gb18030"))
+    ...     cues = read_subtitles(path, encoding="gb18030")  # too short to detect reliably
+    >>> cues[0].start_ms, cues[0].text
+    (1000, '工人罢工了。')
     """
     name = str(path)
-    kind = _format_name(fmt) if fmt else _EXTENSIONS.get(Path(path).suffix.lower())
+    kind = _format_name(fmt) if fmt else SUBTITLE_EXTENSIONS.get(Path(path).suffix.lower())
     text, _ = read_text(path, encoding)
     kind = kind or sniff_format(text)
     if kind is None:
@@ -78,8 +92,23 @@ def read_subtitles(
 def parse_subtitles(text: str, fmt: str, name: str = "<subtitles>", warn: Warn | None = None) -> list[Cue]:
     """Parse decoded subtitle *text* in format *fmt* (``srt``, ``vtt``, ``ass``, ``ssa``).
 
-    Cues come sorted by start time (see :func:`_finish`); a cue past 48 hours,
+    Cues come sorted by start time (see :func:`finish_cues`); a cue past 48 hours,
     lasting over an hour or ending before it starts is an error naming it.
+
+    >>> srt_text = ("1\\n00:00:01,000 --> 00:00:03,500\\n<i>Workers</i> went on strike.\\n\\n"
+    ...             "2\\n00:00:04,000 --> 00:00:05,000\\n工人罢工了。\\n")
+    >>> cues = parse_subtitles(srt_text, "srt")
+    >>> cues[0]
+    Cue(number=1, position=0, start_ms=1000, end_ms=3500, text='<i>Workers</i> went on strike.', plain='Workers went on strike.')
+    >>> [(c.number, c.start_ms, c.plain) for c in parse_subtitles("WEBVTT\\n\\n00:04.000 --> 00:05.000\\nHi", "vtt")]
+    [(1, 4000, 'Hi')]
+
+    Damage that cannot be repaired is one error naming the line:
+
+    >>> parse_subtitles("1\\n00:00:01,000 --> 00:00:0x,000\\nHi\\n", "srt", name="film.srt")
+    Traceback (most recent call last):
+    ...
+    subalign.errors.SubalignError: film.srt: line 2: cannot read the timing line '00:00:01,000 --> 00:00:0x,000' (expected '00:01:02,500 --> 00:01:04,000')
     """
     kind = _format_name(fmt)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -91,7 +120,7 @@ def parse_subtitles(text: str, fmt: str, name: str = "<subtitles>", warn: Warn |
 
 
 def _format_name(fmt: str) -> str:
-    kind = _FORMAT_NAMES.get(fmt.strip().lower().lstrip("."))
+    kind = FORMAT_NAMES.get(fmt.strip().lower().lstrip("."))
     if kind is None:
         raise SubalignError(f"unknown subtitle format {fmt!r} (expected srt, vtt, ass or ssa)")
     return kind
@@ -104,24 +133,22 @@ def sniff_format(text: str) -> str | None:
         return "vtt"
     if re.search(r"^\s*\[(Script Info|V4\+? Styles|Events)\]", text, re.MULTILINE | re.IGNORECASE):
         return "ass" if re.search(r"v4\.00\+|\[V4\+ Styles\]", text, re.IGNORECASE) else "ssa"
-    if any(_TIMING.fullmatch(line.translate(_TIMING_FOLD)) for line in text.split("\n")):
+    if any(TIMING_LINE.fullmatch(line.translate(TIMING_FOLD)) for line in text.split("\n")):
         return "srt"
     return None
 
 
 def _parse_srt(text: str, name: str, warn: Warn | None = None) -> list[Cue]:
-    import srt
-
     ms = timedelta(milliseconds=1)
     out: list[tuple[int, int, int, str]] = []
-    for r in _scan_srt(text, name, warn):
+    for r in scan_srt(text, name, warn):
         if not r.text:
             continue
         # One block at a time: srt's regex ends a cue's text early at any line pair that
         # looks like "index\ntimestamp" ("3" then "2019.3.8"), which would swallow the
         # rest of the file; the scanned cue is kept when srt reads its block differently.
         try:
-            parsed = list(srt.parse(_canonical_srt([r])))
+            parsed = list(srt.parse(canonical_srt([r])))
         except srt.SRTParseError:
             parsed = []
         if len(parsed) == 1 and (parsed[0].index, parsed[0].content) == (r.number, r.text):
@@ -130,24 +157,21 @@ def _parse_srt(text: str, name: str, warn: Warn | None = None) -> list[Cue]:
         else:
             log.debug("%s: line %d: srt splits this cue differently; kept as scanned", name, r.line)
             out.append((r.number, r.start_ms, r.end_ms, r.text))
-    return _finish(out, name, warn)
+    return finish_cues(out, name, warn)
 
 
 # ----------------------------------------------------------------------------- WebVTT
 
 
 def _parse_vtt(text: str, name: str, warn: Warn | None = None) -> list[Cue]:
-    import webvtt
-    from webvtt.errors import MalformedCaptionError, MalformedFileError
-
     lines = text.split("\n")
     timing_lines: list[tuple[int, int, int]] = []  # (line number, start, end)
     for i, line in enumerate(lines):
-        t = _timing(line, i + 1, name)
+        t = timing_line(line, i + 1, name)
         if t is not None:
             start, end, rest = t
             # Rewrite tolerated forms (",500", no hours, full-width) so webvtt-py reads them.
-            lines[i] = f"{_vtt_timestamp(start)} --> {_vtt_timestamp(end)}{rest}"
+            lines[i] = f"{vtt_timestamp(start)} --> {vtt_timestamp(end)}{rest}"
             timing_lines.append((i + 1, start, end))
     if not timing_lines:
         raise SubalignError(
@@ -168,15 +192,15 @@ def _parse_vtt(text: str, name: str, warn: Warn | None = None) -> list[Cue]:
         if lineno is not None and timing_lines[k][1:] != (start, end):
             lineno = None
         ident = (cap.identifier or "").strip()
-        number = int(ident) if _INTEGER.fullmatch(ident) else last_number + 1
+        number = int(ident) if INTEGER_LINE.fullmatch(ident) else last_number + 1
         last_number = number
-        _check_times(name, lineno, number, start, end)
-        raw.append((number, start, end, _text_lines(cap.lines)))
+        check_times(name, lineno, number, start, end)
+        raw.append((number, start, end, text_from_lines(cap.lines)))
     if len(captions) != len(timing_lines):
         got = {(c.start_time.in_milliseconds(), c.end_time.in_milliseconds()) for c in captions}
         lost = next((ln for ln, s, e in timing_lines if (s, e) not in got), timing_lines[-1][0])
         raise SubalignError(f"{name}: line {lost}: this WebVTT cue block cannot be read")
-    return _finish(raw, name, warn)
+    return finish_cues(raw, name, warn)
 
 
 # ----------------------------------------------------------------------------- ASS/SSA
@@ -193,8 +217,6 @@ def _ass_error_line(lines: Sequence[str], message: str) -> int | None:
 
 
 def _parse_ass(text: str, kind: str, name: str) -> list[Cue]:
-    import pysubs2
-
     lines = text.split("\n")
     try:
         subs = pysubs2.SSAFile.from_string(text, format_=kind)
@@ -211,8 +233,8 @@ def _parse_ass(text: str, kind: str, name: str) -> list[Cue]:
         if not ev.is_text:  # comments and vector drawings
             continue
         lineno = event_lines[number - 1] if event_lines else None
-        _check_times(name, lineno, number, ev.start, ev.end)
-        raw.append((number, ev.start, ev.end, _text_lines(_ASS_BREAK.split(ev.text))))
+        check_times(name, lineno, number, ev.start, ev.end)
+        raw.append((number, ev.start, ev.end, text_from_lines(ASS_BREAK.split(ev.text))))
     # ASS event order carries no meaning (files are often grouped by style): order by time.
     raw.sort(key=lambda r: (r[1], r[2]))
-    return _finish(raw, name)
+    return finish_cues(raw, name)

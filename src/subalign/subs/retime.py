@@ -23,11 +23,16 @@ pieces (see :func:`retime`), so the cost is linear whatever the line lengths.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from subalign.aligner.core import AlignOptions, align_documents
 from subalign.errors import SubalignError
-from subalign.subs.cuealign import split_span
+from subalign.subs.cues import format_timestamp, plain_text
+from subalign.subs.units import cue_document, cut_cues, merge_unit_links, split_span, track_language
+from subalign.subs.wrap import display_width
+from subalign.text.langid import normalize_lang
 from subalign.types import Cue
 
 __all__ = ["RetimeResult", "retime", "split_span", "time_lines", "translation_lines"]
@@ -54,8 +59,6 @@ class RetimeResult:
 
 
 def _weight(line: str) -> float:
-    from subalign.subs.wrap import display_width
-
     return float(max(1, display_width(line)))
 
 
@@ -64,8 +67,26 @@ def time_lines(
     cues: Sequence[Cue],
     links: Sequence[tuple[Sequence[int], Sequence[int]]],
 ) -> tuple[list[tuple[int, int]], list[int]]:
-    """``(times per line, unlinked line indices)`` from monotone *links* (line indices, cue positions)."""
-    # Groups of lines with the cue span they share (None: no cue).
+    """``(times per line, unlinked line indices)`` from monotone *links* (line indices, cue positions).
+
+    Stages: group the lines by the cue span they share (:func:`_link_groups`),
+    give the unlinked ones a pause or a neighbour's span (:func:`_place_unlinked`),
+    split each span among its lines by width, then keep the times in order.
+    """
+    groups, unlinked = _link_groups(cues, links)
+    if not any(span is not None for _, span in groups):
+        raise SubalignError("no translation line could be linked to a cue: are these the same film?")
+    times: dict[int, tuple[int, int]] = {}
+    for ls, (s, e) in _place_unlinked(lines, groups):
+        for i, piece in zip(ls, split_span(int(s), int(e), [_weight(lines[i]) for i in ls])):
+            times[i] = piece
+    return _in_order([times[i] for i in range(len(lines))]), sorted(unlinked)
+
+
+def _link_groups(
+    cues: Sequence[Cue], links: Sequence[tuple[Sequence[int], Sequence[int]]]
+) -> tuple[list[list], list[int]]:
+    """``[lines, cue span or None]`` per group of lines sharing a span, and the unlinked lines."""
     groups: list[list] = []
     unlinked: list[int] = []
     for ls, cs in links:
@@ -80,8 +101,12 @@ def time_lines(
         else:
             unlinked.extend(ls)
             groups.append([list(ls), None])
-    if not any(g[1] is not None for g in groups):
-        raise SubalignError("no translation line could be linked to a cue: are these the same film?")
+    return groups, unlinked
+
+
+def _place_unlinked(lines: Sequence[str], groups: list[list]) -> list[list]:
+    """Every group with a span: unlinked lines go into the pause between their neighbours
+    when it is long enough, else they share the previous link's span (the next one's at the start)."""
     # The span of the next linked group after each group (one backward pass, so
     # thousands of unlinked pieces of one long line stay linear).
     next_span: list[tuple[int, int] | None] = [None] * len(groups)
@@ -90,7 +115,6 @@ def time_lines(
         next_span[k] = following
         if groups[k][1] is not None:
             following = groups[k][1]
-    # Unlinked lines: into the pause between neighbours, else merged into a neighbour.
     resolved: list[list] = []
     lead: list[int] = []  # unlinked lines before the first link, with no pause to hold them
     for k, (ls, span) in enumerate(groups):
@@ -111,20 +135,19 @@ def time_lines(
             resolved[-1][0].extend(ls)  # share the previous link's time
         else:
             lead.extend(ls)  # at the very start: share the next linked group's time
-    times: dict[int, tuple[int, int]] = {}
-    for ls, (s, e) in resolved:
-        for i, piece in zip(ls, split_span(int(s), int(e), [_weight(lines[i]) for i in ls])):
-            times[i] = piece
-    # Order preserved, no overlap, nothing negative.
+    return resolved
+
+
+def _in_order(times: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Times in line order, never overlapping, never negative, never empty."""
     out: list[tuple[int, int]] = []
     prev_end = 0
-    for i in range(len(lines)):
-        s, e = times[i]
+    for s, e in times:
         s = max(s, prev_end, 0)
         e = max(e, s + 1)
         out.append((s, e))
         prev_end = e
-    return out, sorted(unlinked)
+    return out
 
 
 def retime(
@@ -138,33 +161,24 @@ def retime(
     """Align translation *lines* to *cues* and time them (see the module docstring).
 
     A line (or cue) longer than the aligner's long-sentence limit is matched
-    by its pieces (:func:`subalign.subs.cuealign.cut_cues`): the pieces are aligned and
+    by its pieces (:func:`subalign.subs.units.cut_cues`): the pieces are aligned and
     timed like lines, and the line's cue runs from its first piece's start to
     its last piece's end, with its text as written.
     """
-    from subalign.aligner.core import AlignOptions, align_windows
-    from subalign.subs.cuealign import cue_document, cut_cues, merge_unit_links, track_language
-    from subalign.text.langid import normalize_lang
-    from subalign.subs.cues import plain_text
-    from subalign.aligner.windows import embed_windows
-
     lines = [ln for ln in lines if ln.strip()]
     cues = sorted(cues, key=lambda c: c.start_ms)  # time order, whatever the caller passed
     if not lines or not cues:
         raise SubalignError("retime needs at least one translation line and one cue")
     opts = AlignOptions(max_align=max_align)
-    types = opts.bead_types()
+    opts.bead_types()  # validate before any work
     line_cues = [Cue(k + 1, k, 0, 0, ln, plain_text(ln) or ln) for k, ln in enumerate(lines)]
     lang_l = normalize_lang(lang) if lang else track_language(line_cues)
     lang_c = track_language(cues)
     units, own_l = cut_cues(line_cues, lang_l)
     cue_units, own_c = cut_cues(cues, lang_c)
-    ks = max(a for a, _ in types)
-    kt = max(b for _, b in types)
-    sw = embed_windows(cue_document(units, lang_l), encoder, ks, opts.exact_window)
-    tw = embed_windows(cue_document(cue_units, lang_c), encoder, kt, opts.exact_window)
-    sw.paras = tw.paras = None
-    raw = [(lk.src, lk.tgt, lk.score) for lk in align_windows(sw, tw, opts)]
+    # One paragraph per side (cue_document), so the paragraph term never applies.
+    aligned = align_documents(cue_document(units, lang_l), cue_document(cue_units, lang_c), encoder, opts)
+    raw = [(lk.src, lk.tgt, lk.score) for lk in aligned.links]
     unit_times, unlinked_units = time_lines([u.text for u in units], cue_units, [(s, t) for s, t, _ in raw])
     # A line runs from its first piece's start to its last piece's end; it is
     # unlinked when none of its pieces is linked.
@@ -185,10 +199,7 @@ def retime(
 
 
 def result_json(result: RetimeResult, extra: dict | None = None) -> str:
-    import json
-
-    from subalign.subs.cues import format_timestamp
-
+    """The review file: links with line and cue numbers, the timed lines, what stayed unmatched."""
     doc = {
         "links": [
             {
@@ -224,11 +235,6 @@ def summary(result: RetimeResult) -> str:
 
 def same_language(lines: list[str], cues: list, lang: str | None) -> str | None:
     """The language both sides of a retime seem to be in, or None when they differ."""
-    from subalign.subs.cuealign import track_language
-    from subalign.text.langid import normalize_lang
-    from subalign.subs.cues import plain_text
-    from subalign.types import Cue
-
     line_cues = [Cue(k + 1, k, 0, 0, ln, plain_text(ln) or ln) for k, ln in enumerate(lines[:400])]
     ours = normalize_lang(lang) if lang else track_language(line_cues)
     theirs = track_language(cues)

@@ -8,6 +8,8 @@ import math
 import unicodedata
 from collections.abc import Sequence
 
+from subalign.subs.cues import plain_text
+
 from subalign.types import Cue
 
 
@@ -118,8 +120,6 @@ def _join_lines(parts: Sequence[str], lang: str) -> str:
 
 
 def _visible_lines(cue: Cue) -> list[str]:
-    from subalign.subs.cues import plain_text
-
     return [p for p in (plain_text(line) for line in cue.text.replace("\\N", "\n").split("\n")) if p]
 
 

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from subalign.subs.cues import _TAG
+import pysubs2
+import srt
+
+from subalign.subs.cues import TAG
 from subalign.types import Cue
 
 
@@ -25,9 +28,15 @@ def write_srt(cues: Iterable[Cue], *, renumber: bool = False) -> str:
     Cues are kept in the given order; cues with empty text are left out
     (an empty SRT cue is unreadable), and so are whitespace-only lines inside
     a cue: readers take a blank-looking line for the end of the cue.
-    """
-    import srt
 
+    >>> from subalign.types import Cue
+    >>> print(write_srt([Cue(7, 0, 1000, 3500, "工人罢工了。\\nWorkers went on strike.", "")], renumber=True))
+    1
+    00:00:01,000 --> 00:00:03,500
+    工人罢工了。
+    Workers went on strike.
+    <BLANKLINE>
+    """
     subs = [
         srt.Subtitle(
             index=i if renumber else cue.number,
@@ -54,8 +63,6 @@ def write_vtt(cues: Iterable[Cue]) -> str:
 
     ASS ``{\\i1}``-style tags become ``<i>``; other ASS overrides are dropped.
     """
-    import pysubs2
-
     subs = pysubs2.SSAFile()
     for cue in cues:
         if cue.text.strip():
@@ -101,12 +108,10 @@ _HTML_BASIC = re.compile(r"<\s*(/?)\s*([ibus])\s*>", re.IGNORECASE)
 def _ass_line(line: str) -> str:
     """One line of cue text as ASS: ``<i>`` → ``{\\i1}``; other HTML/VTT tags dropped; ``{...}`` kept."""
     line = _HTML_BASIC.sub(lambda m: "{" + _HTML_TO_ASS[m[2].lower()] + ("0" if m[1] else "1") + "}", line)
-    return _TAG.sub("", line)
+    return TAG.sub("", line)
 
 
 def _ass_color(value: Any, style: str, key: str) -> Any:
-    import pysubs2
-
     if isinstance(value, pysubs2.Color):
         return value
     if isinstance(value, tuple | list) and len(value) in (3, 4):
@@ -125,8 +130,6 @@ def _ass_color(value: Any, style: str, key: str) -> Any:
 
 
 def _ass_style(name: str, spec: Mapping[str, Any]) -> Any:
-    import pysubs2
-
     if not name or "," in name or "\n" in name:
         raise ValueError(f"invalid ASS style name {name!r}")
     fields = {f.name for f in dataclasses.fields(pysubs2.SSAStyle)}
@@ -166,8 +169,6 @@ def write_ass(
     digit, ``marginv`` ...).  Every style used must be defined; *styles*
     defaults to one ``Default`` style.  Events keep the given order.
     """
-    import pysubs2
-
     styles = dict(styles) if styles else {"Default": {}}
     subs = pysubs2.SSAFile()
     subs.info.update(

@@ -31,7 +31,11 @@ def is_han(ch: str) -> bool:
 
 
 def join_cjk_aware(parts: list[str]) -> str:
-    """Join text pieces with a space, except between two CJK characters."""
+    """Join text pieces with a space, except between two CJK characters.
+
+    >>> join_cjk_aware(["工人", "罢工了", "in May"])
+    '工人罢工了 in May'
+    """
     return _SPACE_BETWEEN_CJK.sub("", " ".join(p for p in parts if p))
 
 
@@ -65,7 +69,7 @@ def fold_width(text: str) -> str:
 
 @functools.lru_cache(maxsize=4)
 def _converter(config: str):
-    import opencc  # C++ extension; only matching paths need it
+    import opencc  # lazy: C++ extension and dictionaries; only matching paths need it
 
     return opencc.OpenCC(config)
 
@@ -75,6 +79,14 @@ def simplified_view(text: str, config: str | None = None) -> str:
 
     *config* is an OpenCC conversion ("t2s", "tw2s", "hk2s"); by default it is
     chosen from the text.  Text with no Han character is only width-folded.
+
+    The encoders embed this view, so a Traditional sentence and its Simplified
+    form match alike, while every output keeps the text as written:
+
+    >>> simplified_view("鞋廠的工人已經三個月沒拿到工資了。")
+    '鞋厂的工人已经三个月没拿到工资了。'
+    >>> simplified_view("ＡＢＣ１２３，裡面")  # full-width letters and digits fold; Chinese punctuation stays
+    'ABC123，里面'
     """
     folded = fold_width(text)
     if not HAN_RE.search(folded):

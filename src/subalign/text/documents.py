@@ -34,6 +34,13 @@ def document_from_text(
     """Segment already-decoded *text*; *lang* (any spelling normalize_lang knows) skips detection.
 
     Anchors are offsets into *text* as given (for files: the LF-normalised text).
+
+    >>> doc = document_from_text("工人罢工了。老板跑了。")
+    >>> doc.lang, doc.script, doc.texts
+    ('zh', 'Hans', ['工人罢工了。', '老板跑了。'])
+    >>> doc = document_from_text("鞋廠的工人已經三個月沒拿到工資了。他們罷工了。", lang="zh")  # script still read
+    >>> doc.lang, doc.script, doc.sentences[1].anchor
+    ('zh', 'Hant', Anchor(paragraph=1, sentence=2, start=17, end=23))
     """
     name = path or "<text>"
     if not text.strip():

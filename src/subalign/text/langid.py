@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import functools
 import html
+import importlib.resources
 import re
+
+from langdetect import DetectorFactory, detect_langs
+from langdetect.lang_detect_exception import LangDetectException
 
 from subalign.text.cjk import HAN_RE, fold_width
 from subalign.errors import SubalignError
@@ -65,9 +69,7 @@ def normalize_lang(code: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _known_languages() -> frozenset[str]:
-    """Primary codes of langdetect's language profiles, read from its package without importing it."""
-    import importlib.resources
-
+    """Primary codes of langdetect's language profiles, read from its package's files."""
     names = {p.name for p in importlib.resources.files("langdetect").joinpath("profiles").iterdir()}
     return frozenset(n.split("-", 1)[0] for n in names)
 
@@ -127,10 +129,6 @@ def detect_language(text: str) -> tuple[str, str | None]:
     if start is None:
         raise SubalignError("cannot detect the language: the text has no letters")
     sample = text[start:start + SAMPLE_CHARS]
-
-    from langdetect import DetectorFactory, detect_langs
-    from langdetect.lang_detect_exception import LangDetectException
-
     DetectorFactory.seed = 0
     try:
         ranked = detect_langs(sample)

@@ -96,6 +96,15 @@ def segment(text: str, lang: str, presplit: bool = False) -> list[Sentence]:
 
     With *presplit*, every non-blank line is one sentence (no long-sentence cut),
     so with no blank lines ``Sentence.index`` is the 0-based line number.
+
+    >>> text = "“We have nothing! What good is the law?” he shouted. Mr. Huang left at 3.5 p.m."
+    >>> [s.text for s in segment(text, "en")]
+    ['“We have nothing! What good is the law?” he shouted.', 'Mr. Huang left at 3.5 p.m.']
+    >>> [(s.text, s.anchor.id) for s in segment("“你好。”他说。工人们走了。\\n\\n第二段。", "zh")]
+    [('“你好。”他说。', 'p1.s1'), ('工人们走了。', 'p1.s2'), ('第二段。', 'p2.s1')]
+    >>> s = segment("One line. Still one.\\nTwo", "en", presplit=True)[0]
+    >>> s.text, s.anchor.start, s.anchor.end
+    ('One line. Still one.', 0, 20)
     """
     limit = max_chars(lang)
     out: list[Sentence] = []

@@ -18,11 +18,14 @@ import csv
 import os
 import re
 import stat
+import sys
 import tempfile
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from charset_normalizer import from_bytes
 
 from subalign.errors import SubalignError
 
@@ -126,8 +129,6 @@ def _detect_and_decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as e:
         utf8_error = e
-    from charset_normalizer import from_bytes
-
     guess = None
     for match in from_bytes(data):  # best first
         enc = codecs.lookup(match.encoding).name
@@ -385,7 +386,7 @@ def _identity(where: Path) -> object:
 
 
 def _check_descriptor(fd: int, name: str) -> None:
-    import fcntl  # POSIX only, like the /dev/fd paths that lead here
+    import fcntl  # lazy: POSIX only, like the /dev/fd paths that lead here
 
     try:
         mode = fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE
@@ -422,8 +423,6 @@ def _write_all(fd: int, payload: bytes) -> None:
 
 
 def _write_descriptor(fd: int, payload: bytes, name: str) -> None:
-    import sys
-
     for stream in (sys.stdout, sys.stderr):  # keep what was printed before in order
         try:
             if stream is not None and stream.fileno() == fd:

