@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
+import opencc
 import pytest
 import typer
 from typer.testing import CliRunner
 
+import subalign.api
+from subalign.api import align, align_files
+from subalign.cli import main
+from subalign.encoders import load_encoder
+from subalign.text.cjk import simplified_view
 from subalign.text.documents import document_from_text
-from subalign.glossary.check import check_glossary
-from subalign.glossary.pairing import GlossaryEntry, build_glossary
+from subalign.glossary.check import TermFinder, check_glossary, en_pattern
+from subalign.glossary.pairing import GlossaryEntry, GlossaryOptions, build_glossary
 from subalign.glossary.translit import find_name, spells, translit_score
 from subalign.cli.glossary import glossary
 from subalign.glossary.formats import (
@@ -27,9 +36,9 @@ from subalign.glossary.formats import (
     to_tbx,
     to_tsv,
 )
-from subalign.glossary.terms_en import extract_en
+from subalign.glossary.terms_en import extract_en, romanisable
 from subalign.glossary.terms_zh import extract_zh
-from subalign.types import Anchor
+from subalign.types import Alignment, Anchor, Link, SubalignError
 
 EN = """Zeng Qiang founded the Chengdu Workers' Alliance in 2010.
 
@@ -165,15 +174,11 @@ def test_translit_score_full_and_partial():
 
 @pytest.fixture(scope="module")
 def enc(tmp_path_factory):
-    from subalign.encoders import load_encoder
-
     return load_encoder("use-m3", cache=True, cache_dir=str(tmp_path_factory.mktemp("gloss-cache")))
 
 
 @pytest.fixture(scope="module")
 def constructed(enc):
-    from subalign.api import align
-
     al = align(
         document_from_text(EN, lang="en"),
         document_from_text(ZH, lang="zh"),
@@ -206,10 +211,6 @@ def test_pairing_on_constructed_bitext(constructed):
 
 def test_sample_review_names(enc):
     """The review sample: every gold name pair is found and no wrong name pair is output."""
-    from pathlib import Path
-
-    from subalign.api import align_files
-
     root = Path(__file__).resolve().parent.parent / "samples"
     gold = list(csv.DictReader((root / "glossary.gold.tsv").read_text(encoding="utf-8").splitlines(), delimiter="\t"))
     al = align_files(root / "review.en.txt", root / "review.zh.txt", encoder=enc)
@@ -364,8 +365,6 @@ def test_cli_builds_and_checks(tmp_path):
 
 
 def test_cli_usage_errors(tmp_path):
-    from subalign.types import SubalignError
-
     res = CliRunner().invoke(_app(), ["glossary", "--check", str(tmp_path / "x.tsv"), "b"])
     assert isinstance(res.exception, SubalignError)
 
@@ -380,10 +379,6 @@ class HashEncoder:
     """A stand-in encoder: a fixed unit vector per string (deterministic, no model)."""
 
     def encode(self, texts):
-        import hashlib
-
-        import numpy as np
-
         out = np.zeros((len(texts), 16), dtype=np.float32)
         for i, t in enumerate(texts):
             v = np.frombuffer(hashlib.blake2b(t.encode(), digest_size=16).digest(), dtype=np.uint8) - 127.5
@@ -393,8 +388,6 @@ class HashEncoder:
 
 def one_to_one(src_text: str, tgt_text: str, presplit: bool = False):
     """An alignment linking sentence i to sentence i (the rest unaligned), without a model."""
-    from subalign.types import Alignment, Link
-
     src = document_from_text(src_text, lang="en", presplit=presplit)
     tgt = document_from_text(tgt_text, lang="zh", presplit=presplit)
     n = min(len(src), len(tgt))
@@ -411,8 +404,6 @@ def test_a_run_of_stop_words_is_no_name():
 
 
 def test_stop_word_run_builds_a_glossary(enc):
-    from subalign.api import align
-
     al = align(document_from_text(WE_THE_EN, lang="en"), document_from_text(WE_THE_ZH, lang="zh"), encoder=enc)
     entries = build_glossary(al, enc)
     assert all(e.en not in ("We The", "We", "The") for e in entries)
@@ -425,8 +416,6 @@ def test_capitalised_run_of_stop_words_inside_a_real_name_pair():
 
 
 def test_romanisable_does_not_backtrack():
-    from subalign.glossary.terms_en import romanisable
-
     assert romanisable("Hanqing") and romanisable("Siu-ling") and not romanisable("Later")
     # "ian" = "i" + "an": a regex (syllable)+ tries 2^n splits before failing on the q
     assert not romanisable("Ian" * 5000 + "q")
@@ -443,8 +432,6 @@ def _check_offsets(doc, cands):
 @pytest.mark.parametrize("presplit", [False, True])
 def test_english_extraction_on_a_1mb_line(presplit):
     """One line of 1 MB, no line break: every mention still slices its text out (no quadratic step)."""
-    from pathlib import Path
-
     review = (Path(__file__).resolve().parent.parent / "samples/review.en.txt").read_text(encoding="utf-8")
     line = review.replace("\n", " ")
     text = (line * (1_000_000 // len(line) + 1))[:1_000_000]
@@ -488,8 +475,6 @@ def test_many_definitions_and_headlines_in_one_pass():
 
 def test_long_or_dense_links_are_left_out_with_a_warning():
     """A presplit paragraph of 60 KB is one link: too coarse to pair terms in, and not quadratic."""
-    from pathlib import Path
-
     root = Path(__file__).resolve().parent.parent / "samples"
     en = root.joinpath("review.en.txt").read_text(encoding="utf-8").replace("\n", " ") * 10
     zh = root.joinpath("review.zh.txt").read_text(encoding="utf-8").replace("\n", "") * 10
@@ -501,9 +486,6 @@ def test_long_or_dense_links_are_left_out_with_a_warning():
 
 
 def test_glossary_options_reject_nonsense():
-    from subalign.glossary.pairing import GlossaryOptions
-    from subalign.types import SubalignError
-
     for bad in ({"min_score": float("nan")}, {"min_score": 2.0}, {"sim_floor": 0.8, "sim_ceil": 0.8},
                 {"max_link_chars": 0}):
         with pytest.raises(SubalignError):
@@ -512,17 +494,13 @@ def test_glossary_options_reject_nonsense():
 
 def test_check_with_a_big_glossary_matches_the_plain_regex(constructed):
     """Thousands of rows: the word-indexed search finds what one regex per row finds."""
-    import re
-
-    from subalign.glossary.check import TermFinder, _en_pattern
-
     al, _ = constructed
     rows = [("Zeng Qiang", "曾强"), ("Chengdu", "蓉城"), ("strike", "罢工")]
     rows += [(f"term{i} word", f"词{i}") for i in range(5000)]
     issues = check_glossary(al, rows)
     assert [(i.en, i.src_anchors[0].id) for i in issues] == [("Chengdu", "p1.s1"), ("Chengdu", "p3.s1")]
     terms = ["Zeng Qiang", "ACFTU", "strike", "Trade Unions", "e-mail", "U.S.", "(ACFTU)", "alliance"]
-    pats = {t: _en_pattern(t) for t in terms}
+    pats = {t: en_pattern(t) for t in terms}
     text = al.src.text + " The strikes, an e-mail to the U.S. and (ACFTU) alliances."
     got = TermFinder(pats).find(text)
     for t, p in pats.items():
@@ -538,8 +516,6 @@ def test_glossary_file_with_a_line_over_128kb(tmp_path):
     p = tmp_path / "g.csv"
     p.write_text(f'en,zh\n"{big}",x\nChengdu,成都\n', encoding="utf-8")
     assert read_glossary(p)[1] == ("Chengdu", "成都")
-    from subalign.types import SubalignError
-
     p = tmp_path / "g.json"
     p.write_text('{"entries": [{"en": 1, "zh": "x"}]}', encoding="utf-8")
     with pytest.raises(SubalignError, match="entry 1"):
@@ -557,8 +533,6 @@ def _write_pair(tmp_path, en=EN, zh=ZH):
 
 
 def test_cli_stop_word_run(tmp_path, monkeypatch, enc):
-    import subalign.api
-
     monkeypatch.setattr(subalign.api, "get_encoder", lambda *a, **k: enc)
     src, tgt = _write_pair(tmp_path, WE_THE_EN, WE_THE_ZH)
     res = CliRunner().invoke(_app(), ["glossary", str(src), str(tgt)])
@@ -567,9 +541,6 @@ def test_cli_stop_word_run(tmp_path, monkeypatch, enc):
 
 
 def test_cli_checks_files_and_outputs_before_loading_the_model(tmp_path, monkeypatch):
-    import subalign.api
-    from subalign.types import SubalignError
-
     def no_model(*a, **k):
         raise AssertionError("the model was loaded before the inputs were checked")
 
@@ -593,9 +564,6 @@ def test_cli_checks_files_and_outputs_before_loading_the_model(tmp_path, monkeyp
 
 
 def test_cli_language_options(tmp_path, monkeypatch, enc):
-    import subalign.api
-    from subalign.types import SubalignError
-
     monkeypatch.setattr(subalign.api, "get_encoder", lambda *a, **k: enc)
     src, tgt = _write_pair(tmp_path)
     res = CliRunner().invoke(_app(), ["glossary", str(src), str(tgt), "--src-lang", "en", "--tgt-lang", "zh"])
@@ -606,8 +574,6 @@ def test_cli_language_options(tmp_path, monkeypatch, enc):
 
 
 def test_cli_check_reads_a_glossary_with_long_lines(tmp_path, monkeypatch, enc):
-    import subalign.api
-
     monkeypatch.setattr(subalign.api, "get_encoder", lambda *a, **k: enc)
     src, tgt = _write_pair(tmp_path)
     gl = tmp_path / "g.tsv"
@@ -619,8 +585,6 @@ def test_cli_check_reads_a_glossary_with_long_lines(tmp_path, monkeypatch, enc):
 
 def test_cli_unknown_output_extension_is_refused_before_work(tmp_path):
     # `-o terms.tmx` used to write TSV silently into a file named .tmx.
-    from subalign.cli import main
-
     root = Path(__file__).resolve().parent.parent / "samples"
     out = tmp_path / "terms.tmx"
     with pytest.raises(SystemExit) as e:
@@ -632,11 +596,6 @@ def test_cli_unknown_output_extension_is_refused_before_work(tmp_path):
 def test_traditional_translation_gives_the_same_glossary_written_in_traditional():
     # jieba's dictionary is Simplified: cutting Traditional text as written split
     # words across boundaries; it now cuts the Simplified view and keeps the text.
-    import opencc
-
-    from subalign.api import align
-    from subalign.text.cjk import simplified_view
-
     root = Path(__file__).resolve().parent.parent / "samples"
     en = (root / "review.en.txt").read_text(encoding="utf-8")
     zh = (root / "review.zh.txt").read_text(encoding="utf-8")

@@ -52,7 +52,8 @@ class Candidates:
         return Counter(m.key for m in self.mentions)
 
 
-def _dedupe(c: Candidates) -> Candidates:
+def dedupe(c: Candidates) -> Candidates:
+    """Keep one mention per (key, start): two rules finding the same term at one place count once."""
     seen = set()
     out = []
     for m in c.mentions:

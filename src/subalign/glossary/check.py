@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from subalign.glossary.pairing import GlossaryEntry, _narrow
+from subalign.glossary.entry import GlossaryEntry
 from subalign.glossary.translit import to_hant
 from subalign.text.cjk import simplified_view
 from subalign.types import Alignment, Anchor
@@ -30,7 +30,7 @@ class CheckIssue:
     tgt_text: str
 
 
-def _en_pattern(en: str) -> re.Pattern:
+def en_pattern(en: str) -> re.Pattern:
     """Whole-word match; names exact case, terms any case with a plural ending allowed."""
     body = r"\s+".join(re.escape(w) for w in en.split())
     if en[:1].isupper():
@@ -52,7 +52,7 @@ def check_glossary(alignment: Alignment, glossary: list[tuple[str, str]] | list[
     # Each rendering as written, in Simplified and in Traditional: converted once, not per link.
     forms = {en: [(z, simplified_view(z), to_hant(z)) for z in zhs] for en, zhs in wanted.items()}
     order = {en: k for k, en in enumerate(wanted)}
-    finder = TermFinder({en: _en_pattern(en) for en in wanted})
+    finder = TermFinder({en: en_pattern(en) for en in wanted})
     issues = []
     for li, link in enumerate(alignment.links):
         if not link.src:
@@ -74,11 +74,7 @@ def check_glossary(alignment: Alignment, glossary: list[tuple[str, str]] | list[
                     en=en,
                     expected=tuple(wanted[en]),
                     src_anchors=tuple(
-                        _narrow(
-                            s.anchor,
-                            s.anchor.start + m.start(),
-                            s.anchor.start + m.end(),
-                        )
+                        replace(s.anchor, start=s.anchor.start + m.start(), end=s.anchor.start + m.end())
                         for s, m in hits
                     ),
                     tgt_anchors=tuple(alignment.tgt.sentences[j].anchor for j in link.tgt),

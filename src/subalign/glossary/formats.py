@@ -17,9 +17,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from subalign.aligner.formats import TsvDialect, _xml_text, anchor_dict, flat
+from subalign.aligner.formats import TsvDialect, xml_text, anchor_dict, flat
 from subalign.glossary.check import CheckIssue
-from subalign.glossary.pairing import GlossaryEntry
+from subalign.glossary.entry import GlossaryEntry
 from subalign.errors import SubalignError
 from subalign.text.textio import allow_csv_fields, read_text
 
@@ -100,7 +100,7 @@ def to_tbx(entries: list[GlossaryEntry]) -> str:
     for i, e in enumerate(entries, 1):
         te = ET.SubElement(body, "termEntry", {"id": f"c{i}"})
         ET.SubElement(te, "descrip", {"type": "subjectField"}).text = e.type
-        ET.SubElement(te, "note").text = _xml_text(
+        ET.SubElement(te, "note").text = xml_text(
             f"score {e.score:.3f}; count {e.count}; anchors {','.join(a.id for a in e.anchors)}; evidence {'; '.join(e.evidence)}"
         )
         for lang, term, ctx in (
@@ -109,15 +109,15 @@ def to_tbx(entries: list[GlossaryEntry]) -> str:
         ):
             ls = ET.SubElement(te, "langSet", {_XML_LANG: lang})
             tig = ET.SubElement(ls, "tig")
-            ET.SubElement(tig, "term").text = _xml_text(term)
+            ET.SubElement(tig, "term").text = xml_text(term)
             ET.SubElement(tig, "termNote", {"type": "termType"}).text = _term_type(e, "en" if lang == "en" else "zh")
             ET.SubElement(tig, "termNote", {"type": "partOfSpeech"}).text = "properNoun" if e.type != "term" else "noun"
             if ctx:
-                ET.SubElement(tig, "descrip", {"type": "context"}).text = _xml_text(flat(ctx))
+                ET.SubElement(tig, "descrip", {"type": "context"}).text = xml_text(flat(ctx))
         if e.zh_hant and e.zh_hant != e.zh:
             ls = ET.SubElement(te, "langSet", {_XML_LANG: "zh-Hant"})
             tig = ET.SubElement(ls, "tig")
-            ET.SubElement(tig, "term").text = _xml_text(e.zh_hant)
+            ET.SubElement(tig, "term").text = xml_text(e.zh_hant)
             ET.SubElement(tig, "termNote", {"type": "termType"}).text = "variant"
     ET.indent(root, space=" ")
     return (

@@ -31,7 +31,7 @@ def glossary_files(
 
     Both files are read and their languages checked before the model is loaded.
     """
-    from subalign.api import align, get_encoder
+    from subalign.api import align, get_encoder  # lazy: the aligner loads numpy; the glossary package stays light
 
     presplit = align_kwargs.pop("presplit", False)
     src, tgt = load_pair(src_path, tgt_path, src_lang, tgt_lang, src_encoding, tgt_encoding, presplit=presplit)

@@ -13,7 +13,7 @@ candidates come from jieba's part-of-speech tags plus 《》, ·, （） and quo
 
 from __future__ import annotations
 
-from subalign.glossary.candidates import Candidates, _dedupe
+from subalign.glossary.candidates import Candidates, dedupe
 from subalign.glossary.terms_en import extract_en
 from subalign.glossary.terms_zh import extract_zh
 from subalign.types import Document
@@ -23,4 +23,4 @@ def extract(doc: Document) -> Candidates:
     """Candidates for a document in either language."""
     if doc.lang == "zh":
         return extract_zh(doc)
-    return _dedupe(extract_en(doc))
+    return dedupe(extract_en(doc))

@@ -5,8 +5,9 @@ quoted and italic titles, and noun-phrase term runs.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from subalign.glossary.candidates import Candidates, Mention
 from subalign.types import Document
@@ -154,8 +155,6 @@ def romanisable(word: str) -> bool:
     A left-to-right pass over reachable offsets, not a regex: ``(?:syllable)+`` backtracks
     exponentially on words like "Ianianian...q" (ian = i + an).
     """
-    import unicodedata
-
     w = "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if c.isascii() and c.isalpha())
     if not w:
         return False
@@ -235,205 +234,248 @@ def _name_type(words: list[str], before: list[str], source: str) -> str:
 
 def extract_en(doc: Document) -> Candidates:
     """English candidates: capitalised names, defined acronyms, titles, quoted phrases, term runs."""
-    cands = Candidates(doc.lang)
-    sents = doc.sentences
-    toks_by = [_tokens(s.text) for s in sents]
-    heads = [_headline(s.text, t) for s, t in zip(sents, toks_by)]
-    # Words seen capitalised in mid-sentence (not initial) anywhere: proof a sentence-initial one is a name.
-    mid_caps = {t.text for toks, h in zip(toks_by, heads) if not h for t in toks if not t.initial and _is_cap(t.text)}
-    lower_words = Counter(t.text.lower() for toks in toks_by for t in toks if t.text[:1].islower())
-    names: dict[str, str] = {}  # key -> type guess, for re-finding names inside headlines
+    x = _EnglishText(doc)
+    x.titles_and_quotes()
+    x.names_and_acronyms()
+    x.names_in_headlines()
+    x.type_acronyms()
+    x.term_runs()
+    return x.cands
 
-    def add(key, text, typ, si, a, b, source):
-        base = sents[si].anchor.start
-        cands.mentions.append(Mention(key, text, typ, si, base + a, base + b, source))
 
-    title_spans: dict[int, list[tuple[int, int]]] = {}
-    for si, s in enumerate(sents):
-        for m in _ITALIC_RE.finditer(s.text):
-            g = 1 if m.group(1) is not None else 2
-            add(
-                m.group(g).strip(),
-                m.group(g).strip(),
-                "work",
-                si,
-                m.start(g),
-                m.end(g),
-                "title",
-            )
-            title_spans.setdefault(si, []).append((m.start(), m.end()))
-        for m in _QUOTE_RE.finditer(s.text):
-            g = next(i for i in (1, 2, 3) if m.group(i) is not None)
-            q = m.group(g).strip()
-            words = q.split()
-            if not 1 <= len(words) <= 6 or re.search(r"[.,;:?!…]$", q) or q[:1] in "[(":
+class _EnglishText:
+    """One English document tokenised once, and the mentions its extraction stages have found so far."""
+
+    def __init__(self, doc: Document):
+        self.sents = doc.sentences
+        self.cands = Candidates(doc.lang)
+        self.toks_by = [_tokens(s.text) for s in self.sents]
+        self.heads = [_headline(s.text, t) for s, t in zip(self.sents, self.toks_by)]
+        # Words seen capitalised in mid-sentence (not initial) anywhere: proof a sentence-initial one is a name.
+        self.mid_caps = {
+            t.text
+            for toks, h in zip(self.toks_by, self.heads)
+            if not h
+            for t in toks
+            if not t.initial and _is_cap(t.text)
+        }
+        self.lower_words = Counter(t.text.lower() for toks in self.toks_by for t in toks if t.text[:1].islower())
+        self.names: dict[str, str] = {}  # key -> type guess, for re-finding names inside headlines
+        self.title_spans: dict[int, list[tuple[int, int]]] = {}  # sentence -> spans of its titles
+
+    def add(self, key: str, text: str, typ: str, si: int, a: int, b: int, source: str) -> None:
+        base = self.sents[si].anchor.start
+        self.cands.mentions.append(Mention(key, text, typ, si, base + a, base + b, source))
+
+    def titles_and_quotes(self) -> None:
+        """Italic and title-case quoted spans are works; other short quotations are quoted terms."""
+        for si, s in enumerate(self.sents):
+            for m in _ITALIC_RE.finditer(s.text):
+                g = 1 if m.group(1) is not None else 2
+                self.add(m.group(g).strip(), m.group(g).strip(), "work", si, m.start(g), m.end(g), "title")
+                self.title_spans.setdefault(si, []).append((m.start(), m.end()))
+            for m in _QUOTE_RE.finditer(s.text):
+                g = next(i for i in (1, 2, 3) if m.group(i) is not None)
+                q = m.group(g).strip()
+                words = q.split()
+                if not 1 <= len(words) <= 6 or re.search(r"[.,;:?!…]$", q) or q[:1] in "[(":
+                    continue
+                content = [w for w in words if len(w) >= 4 and w.lower() not in STOP]
+                titled = bool(content) and all(w[:1].isupper() for w in content)
+                if titled:
+                    self.add(q, q, "work", si, m.start(g), m.end(g), "title")
+                    self.title_spans.setdefault(si, []).append((m.start(), m.end()))
+                else:
+                    self.add(q.lower(), q, "term", si, m.start(g), m.end(g), "quote")
+
+    def names_and_acronyms(self) -> None:
+        """Per sentence, headlines aside: names first, since a bracketed acronym is defined by the name before it."""
+        for si, toks in enumerate(self.toks_by):
+            if self.heads[si]:
                 continue
-            content = [w for w in words if len(w) >= 4 and w.lower() not in STOP]
-            titled = bool(content) and all(w[:1].isupper() for w in content)
-            if titled:
-                add(q, q, "work", si, m.start(g), m.end(g), "title")
-                title_spans.setdefault(si, []).append((m.start(), m.end()))
-            else:
-                add(q.lower(), q, "term", si, m.start(g), m.end(g), "quote")
+            in_title = _covered([t.start for t in toks], self.title_spans.get(si, []))
+            first_mention = len(self.cands.mentions)
+            self.capitalised_names(si, in_title)
+            self.acronyms(si, in_title, first_mention)
 
-    for si, (s, toks) in enumerate(zip(sents, toks_by)):
-        if heads[si]:
-            continue
-        in_title = _covered([t.start for t in toks], title_spans.get(si, []))
-        inside_title = lambda t, in_title=in_title: in_title.get(t.start, False)
-        first_mention = len(cands.mentions)
+    def capitalised_names(self, si: int, in_title: dict[int, bool]) -> None:
+        """Capitalised runs (inner of/for/the allowed) outside titles: with no POS tagger, capitals mark names."""
+        toks = self.toks_by[si]
         i = 0
         while i < len(toks):
-            t = toks[i]
-            if inside_title(t) or not (
-                _is_cap(t.text)
-                or (
-                    t.text.lower() in _DIRECTIONS
-                    and i + 1 < len(toks)
-                    and _is_cap(toks[i + 1].text)
-                    and s.text[t.end : toks[i + 1].start] == " "
-                )
-            ):
+            if in_title.get(toks[i].start, False) or not self._starts_name(si, i):
                 i += 1
                 continue
-            j = i + 1
-            while j < len(toks) and s.text[toks[j - 1].end : toks[j].start] == " " and not inside_title(toks[j]):
-                w = toks[j].text
-                if _is_cap(w) and _strip_possessive(toks[j - 1].text) == toks[j - 1].text:
-                    j += 1
-                elif (
-                    w in _CONNECTORS
-                    and j + 1 < len(toks)
-                    and _is_cap(toks[j + 1].text)
-                    and s.text[toks[j].end : toks[j + 1].start] == " "
-                ):
-                    j += 2
-                else:
-                    break
-            span = toks[i:j]
-            # Sentence-initial capitals are names only if the word is also capitalised mid-sentence.
-            while (
-                span
-                and span[0].initial
-                and (
-                    span[0].text.lower() in STOP
-                    or (span[0].text not in mid_caps and (len(span) == 1 or not romanisable(span[0].text)))
-                )
-            ):
-                span = span[1:]
-                while span and span[0].text in _CONNECTORS:
-                    span = span[1:]
-            while span and span[-1].text in _CONNECTORS:
-                span = span[:-1]
+            j = self._run_end(si, i, in_title)
+            span = self._trim(toks[i:j])
             if span:
                 words = [w.text for w in span]
                 words[-1] = _strip_possessive(words[-1])
-                lw = words[0].lower()
-                skip = len(words) == 1 and (
-                    lw in STOP
-                    or lw in _MONTHS
-                    or lw in _HONORIFICS
-                    or lw in lower_words
-                    or re.match(r"[a-z]+(ese|ian|ish)\b", lw)
-                    or len(lw) < 2
-                    or words[0].isdigit()
-                )
-                if lw in _MONTHS and len(words) > 1:
-                    skip = True
-                # "by We The": a run of stop words is no name; nor is a 100-word capitalised run.
-                if all(w.lower() in STOP for w in words) or len(words) > MAX_NAME_WORDS:
-                    skip = True
-                if not skip:
+                if not self._not_a_name(words):
                     text = " ".join(words)
                     before = [x.text for x in toks[max(0, i - 2) : i]]
                     typ = _name_type(words, before, "caps")
-                    a, b = (
-                        span[0].start,
-                        span[-1].end - (len(span[-1].text) - len(words[-1])),
-                    )
-                    add(text, text, typ, si, a, b, "caps")
-                    names.setdefault(text, typ)
+                    a, b = span[0].start, span[-1].end - (len(span[-1].text) - len(words[-1]))
+                    self.add(text, text, typ, si, a, b, "caps")
+                    self.names.setdefault(text, typ)
             i = max(j, i + 1)
 
-        # Acronyms, and their definitions: "All-China Federation of Trade Unions (ACFTU)".
-        caps_by_end = {m.end: m for m in cands.mentions[first_mention:] if m.source == "caps"}
-        for t in toks:
+    def _starts_name(self, si: int, i: int) -> bool:
+        """A capitalised word, or a direction word right before one (northern Guangdong)."""
+        s, toks = self.sents[si], self.toks_by[si]
+        t = toks[i]
+        return _is_cap(t.text) or (
+            t.text.lower() in _DIRECTIONS
+            and i + 1 < len(toks)
+            and _is_cap(toks[i + 1].text)
+            and s.text[t.end : toks[i + 1].start] == " "
+        )
+
+    def _run_end(self, si: int, i: int, in_title: dict[int, bool]) -> int:
+        """Where the capitalised run from token ``i`` ends: single spaces, capitals or a connector before one."""
+        s, toks = self.sents[si], self.toks_by[si]
+        j = i + 1
+        while (
+            j < len(toks)
+            and s.text[toks[j - 1].end : toks[j].start] == " "
+            and not in_title.get(toks[j].start, False)
+        ):
+            w = toks[j].text
+            if _is_cap(w) and _strip_possessive(toks[j - 1].text) == toks[j - 1].text:
+                j += 1
+            elif (
+                w in _CONNECTORS
+                and j + 1 < len(toks)
+                and _is_cap(toks[j + 1].text)
+                and s.text[toks[j].end : toks[j + 1].start] == " "
+            ):
+                j += 2
+            else:
+                break
+        return j
+
+    def _trim(self, span: list[_Tok]) -> list[_Tok]:
+        """Drop sentence-initial capitals not seen capitalised mid-sentence (unless romanised), and edge connectors."""
+        while (
+            span
+            and span[0].initial
+            and (
+                span[0].text.lower() in STOP
+                or (span[0].text not in self.mid_caps and (len(span) == 1 or not romanisable(span[0].text)))
+            )
+        ):
+            span = span[1:]
+            while span and span[0].text in _CONNECTORS:
+                span = span[1:]
+        while span and span[-1].text in _CONNECTORS:
+            span = span[:-1]
+        return span
+
+    def _not_a_name(self, words: list[str]) -> bool:
+        """Lone stop words, months, titles, words also written lower-case, nationalities; stop-word or overlong runs."""
+        lw = words[0].lower()
+        skip = len(words) == 1 and (
+            lw in STOP
+            or lw in _MONTHS
+            or lw in _HONORIFICS
+            or lw in self.lower_words
+            or re.match(r"[a-z]+(ese|ian|ish)\b", lw)
+            or len(lw) < 2
+            or words[0].isdigit()
+        )
+        if lw in _MONTHS and len(words) > 1:
+            skip = True
+        # "by We The": a run of stop words is no name; nor is a 100-word capitalised run.
+        if all(w.lower() in STOP for w in words) or len(words) > MAX_NAME_WORDS:
+            skip = True
+        return bool(skip)
+
+    def acronyms(self, si: int, in_title: dict[int, bool], first_mention: int) -> None:
+        """Acronyms, and their definitions: "All-China Federation of Trade Unions (ACFTU)"."""
+        s = self.sents[si]
+        caps_by_end = {m.end: m for m in self.cands.mentions[first_mention:] if m.source == "caps"}
+        for t in self.toks_by[si]:
             w = t.text
-            if not _ACRONYM_RE.match(w) or len(w) < 2 or inside_title(t):
+            if not _ACRONYM_RE.match(w) or len(w) < 2 or in_title.get(t.start, False):
                 continue
             if s.text[t.start - 1 : t.start] == "(" and s.text[t.end : t.end + 1] == ")":
-                at = sents[si].anchor.start + t.start
+                at = s.anchor.start + t.start
                 prev = caps_by_end.get(at - 2) or caps_by_end.get(at - 3)
                 if prev is not None and _acronym_matches(w, prev.key.split()):
-                    cands.abbreviations[w] = prev.key
-            add(w, w, "acronym", si, t.start, t.end, "acronym")
+                    self.cands.abbreviations[w] = prev.key
+            self.add(w, w, "acronym", si, t.start, t.end, "acronym")
 
-    # Second pass: known names inside headlines.
-    for si, s in enumerate(sents):
-        if heads[si]:
-            for key, a, b in _names_in(s.text, toks_by[si], names, title_spans.get(si, [])):
-                add(key, key, names[key], si, a, b, "caps")
+    def names_in_headlines(self) -> None:
+        """Names found in running text, found again inside headlines (whose capitals prove nothing)."""
+        for si, s in enumerate(self.sents):
+            if self.heads[si]:
+                for key, a, b in _names_in(s.text, self.toks_by[si], self.names, self.title_spans.get(si, [])):
+                    self.add(key, key, self.names[key], si, a, b, "caps")
 
-    # Acronym types: defined -> the expansion's type (usually org); undefined -> term.
-    acr_type = {m.key: m.type for m in cands.mentions if m.source == "caps"}
-    cands.mentions = [
-        (
-            m
-            if m.source != "acronym"
-            else Mention(
-                m.key,
-                m.text,
-                acr_type.get(cands.abbreviations.get(m.key, ""), "org") if m.key in cands.abbreviations else "term",
-                m.sentence,
-                m.start,
-                m.end,
-                "acronym",
+    def type_acronyms(self) -> None:
+        """A defined acronym takes its expansion's type (usually org); an undefined one is a term."""
+        cands = self.cands
+        acr_type = {m.key: m.type for m in cands.mentions if m.source == "caps"}
+        defined = cands.abbreviations
+        cands.mentions = [
+            (
+                replace(m, type=acr_type.get(defined[m.key], "org") if m.key in defined else "term")
+                if m.source == "acronym"
+                else m
             )
+            for m in cands.mentions
+        ]
+
+    def term_runs(self) -> None:
+        """Term candidates: 1-3 word n-grams of lower-case content-word runs (single words only if recurring)."""
+        grams: list[tuple[str, str, int, int, int]] = []
+        for si, (s, toks) in enumerate(zip(self.sents, self.toks_by)):
+            if not self.heads[si]:
+                grams += _term_grams(s.text, si, toks)
+        counts = Counter(g[0] for g in grams)
+        for key, text, si, a, b in grams:
+            if " " not in key and (counts[key] < 2 or len(key) < 4):
+                continue
+            base = self.sents[si].anchor.start
+            self.cands.mentions.append(Mention(key, text, "term", si, base + a, base + b, "np"))
+
+
+def _term_grams(text: str, si: int, toks: list[_Tok]) -> list[tuple[str, str, int, int, int]]:
+    """(key, text, sentence, start, end) of the 1-3 word n-grams of one sentence's content-word runs."""
+    grams = []
+    for r in _content_runs(text, toks):
+        for n in (1, 2, 3):
+            for a in range(len(r) - n + 1):
+                part = r[a : a + n]
+                surface = text[part[0].start : part[-1].end]
+                grams.append((term_key(surface), surface, si, part[0].start, part[-1].end))
+    return grams
+
+
+def _content_runs(text: str, toks: list[_Tok]) -> list[list[_Tok]]:
+    """Runs of space-joined lower-case content words (an acronym may continue one); a possessive ends a run."""
+    run: list[_Tok] = []
+    runs: list[list[_Tok]] = []
+    for t in toks:
+        w = t.text
+        joined = run and text[run[-1].end : t.start] == " "
+        content = (
+            (w[:1].islower() or (_ACRONYM_RE.match(w) and run))
+            and w.lower() not in STOP
+            and not w.lower().endswith("ly")
+            and not any(c.isdigit() for c in w)
+            and len(w) > 2
         )
-        for m in cands.mentions
-    ]
-    _en_term_runs(doc, toks_by, heads, cands)
-    return cands
-
-
-def _en_term_runs(doc: Document, toks_by: list[list[_Tok]], heads: list[bool], cands: Candidates) -> None:
-    """Term candidates: 2-3 word n-grams of lower-case content-word runs; single words if recurring."""
-    grams: list[tuple[str, str, int, int, int]] = []
-    for si, (s, toks) in enumerate(zip(doc.sentences, toks_by)):
-        if heads[si]:
-            continue
-        run: list[_Tok] = []
-        runs: list[list[_Tok]] = []
-        for k, t in enumerate(toks):
-            w = t.text
-            joined = run and s.text[run[-1].end : t.start] == " "
-            content = (
-                (w[:1].islower() or (_ACRONYM_RE.match(w) and run))
-                and w.lower() not in STOP
-                and not w.lower().endswith("ly")
-                and not any(c.isdigit() for c in w)
-                and len(w) > 2
-            )
-            if content and (not run or joined):
-                run.append(t)
-            else:
-                if run:
-                    runs.append(run)
-                run = [t] if content else []
-            if run and _strip_possessive(w) != w:  # "factory's" ends a run (possessor, not compound)
-                runs.append(run[:-1]) if len(run) > 1 else None
-                run = []
-        if run:
-            runs.append(run)
-        for r in runs:
-            for n in (1, 2, 3):
-                for a in range(len(r) - n + 1):
-                    part = r[a : a + n]
-                    text = s.text[part[0].start : part[-1].end]
-                    grams.append((term_key(text), text, si, part[0].start, part[-1].end))
-    counts = Counter(g[0] for g in grams)
-    for key, text, si, a, b in grams:
-        if " " not in key and (counts[key] < 2 or len(key) < 4):
-            continue
-        base = doc.sentences[si].anchor.start
-        cands.mentions.append(Mention(key, text, "term", si, base + a, base + b, "np"))
+        if content and (not run or joined):
+            run.append(t)
+        else:
+            if run:
+                runs.append(run)
+            run = [t] if content else []
+        if run and _strip_possessive(w) != w:  # "factory's" ends a run (possessor, not compound)
+            if len(run) > 1:
+                runs.append(run[:-1])
+            run = []
+    if run:
+        runs.append(run)
+    return runs

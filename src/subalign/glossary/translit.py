@@ -6,6 +6,7 @@ hyphens and apostrophes ignored, so Zhu Xiao-mei = Zhu Xiaomei); Traditional dis
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache, lru_cache
 
 # --------------------------------------------------------------------------- transliteration
@@ -155,7 +156,7 @@ def _wade_giles(py: str) -> str:
 @cache
 def char_readings(ch: str) -> frozenset[str]:
     """Every tone-less romanisation we accept for one Han character."""
-    from pypinyin import Style, pinyin
+    from pypinyin import Style, pinyin  # lazy: pypinyin loads its dictionaries (~0.2 s)
 
     if not ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"):
         return frozenset()
@@ -173,7 +174,7 @@ def char_readings(ch: str) -> frozenset[str]:
 
 def romanise(zh: str, person: bool = False) -> str:
     """Tone-less pinyin, syllables separated by spaces (the pinyin column); a person's surname read as a surname."""
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import Style, lazy_pinyin  # lazy: pypinyin loads its dictionaries (~0.2 s)
 
     syl = lazy_pinyin(zh, style=Style.NORMAL, errors="ignore")
     if person and syl and zh[:1] in SURNAME_READINGS:
@@ -183,8 +184,6 @@ def romanise(zh: str, person: bool = False) -> str:
 
 def _norm_word(w: str) -> str:
     """Lower-case ASCII letters only: tone marks, ü's dots, hyphens and apostrophes go (Xiǎo-měi -> xiaomei)."""
-    import unicodedata
-
     return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", w.lower()))
 
 
@@ -273,7 +272,7 @@ def looks_like_chinese_name(en: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _s2t():
-    import opencc
+    import opencc  # lazy: OpenCC and its tables are needed only for the Traditional column
 
     return opencc.OpenCC("s2t")
 
