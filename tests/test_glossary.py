@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from subalign.text.documents import document_from_text
 from subalign.glossary.check import check_glossary
 from subalign.glossary.pairing import GlossaryEntry, build_glossary
-from subalign.glossary.translit import find_name, spells, translit_score
+from subalign.lexicon.translit import find_name, spells, translit_score
 from subalign.cli.glossary import glossary
 from subalign.glossary.formats import (
     COLUMNS,

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from subalign.glossary.pairing import GlossaryEntry, _narrow
-from subalign.glossary.translit import to_hant
+from subalign.lexicon.translit import to_hant
 from subalign.text.cjk import simplified_view
 from subalign.types import Alignment, Anchor
 

@@ -24,7 +24,7 @@ from subalign.glossary.inputs import check_langs
 from subalign.glossary.candidates import NAME_TYPES, Candidates, Mention
 from subalign.glossary.terms import extract
 from subalign.glossary.terms_en import STOP
-from subalign.glossary.translit import find_name, looks_like_chinese_name, romanise, to_hant, translit_score
+from subalign.lexicon.translit import find_name, looks_like_chinese_name, romanise, to_hant, translit_score
 from subalign.types import Alignment, Anchor, TermPair
 
 
