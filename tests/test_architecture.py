@@ -15,7 +15,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "subalign"
 
 # read -> segment -> embed -> align -> (quotes | glossary | subtitles) -> write; callers on top.
-LOWER = ("subalign.types", "subalign.errors", "subalign.text", "subalign.encoders", "subalign.aligner")
+LOWER = ("subalign.types", "subalign.errors", "subalign.text", "subalign.lexicon", "subalign.encoders", "subalign.aligner")
 HIGHER = ("subalign.quotes", "subalign.glossary", "subalign.subs", "subalign.report", "subalign.batch", "subalign.cli")
 # The full order, lowest first; a module may import its own layer and the ones below.
 LAYERS = (

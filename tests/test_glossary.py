@@ -25,7 +25,7 @@ from subalign.text.cjk import simplified_view
 from subalign.text.documents import document_from_text
 from subalign.glossary.check import TermFinder, check_glossary, en_pattern
 from subalign.glossary.pairing import GlossaryEntry, GlossaryOptions, build_glossary
-from subalign.glossary.translit import find_name, spells, translit_score
+from subalign.lexicon.translit import find_name, spells, translit_score
 from subalign.cli.glossary import glossary
 from subalign.glossary.formats import (
     COLUMNS,

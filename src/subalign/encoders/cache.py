@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from subalign.encoders.common import embedding_views, encode_views, window_composer
+from subalign.text.cachedir import cache_dir as resolve_cache_dir
 
 __all__ = ["CachedEncoder", "default_cache_path", "CACHE_FILE"]
 
@@ -47,12 +48,7 @@ CREATE TABLE IF NOT EXISTS vectors (
 
 def default_cache_path(cache_dir: str | os.PathLike | None = None) -> Path:
     """``cache_dir``, else ``$SUBALIGN_CACHE_DIR``, else ``$XDG_CACHE_HOME/subalign`` (``~/.cache/subalign``)."""
-    if cache_dir is None:
-        cache_dir = os.environ.get("SUBALIGN_CACHE_DIR")
-    if not cache_dir:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        cache_dir = os.path.join(base, "subalign")
-    return Path(cache_dir).expanduser() / CACHE_FILE
+    return resolve_cache_dir(cache_dir) / CACHE_FILE
 
 
 def text_key(text: str) -> bytes:

@@ -1,1 +1,1 @@
-"""Bilingual glossary: term candidates (terms), transliteration (translit), pairing, checking, output formats."""
+"""Bilingual glossary: term candidates (terms), pairing, checking, output formats; transliteration is lexicon.translit."""

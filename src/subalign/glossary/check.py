@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from subalign.glossary.entry import GlossaryEntry
-from subalign.glossary.translit import to_hant
+from subalign.lexicon.translit import to_hant
 from subalign.text.cjk import simplified_view
 from subalign.types import Alignment, Anchor
 

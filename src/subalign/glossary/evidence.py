@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from subalign.glossary.candidates import Candidates, Mention
 from subalign.glossary.entry import GlossaryOptions
 from subalign.glossary.terms_en import STOP
-from subalign.glossary.translit import find_name, looks_like_chinese_name
+from subalign.lexicon.translit import find_name, looks_like_chinese_name
 from subalign.types import Alignment
 
 Pair = tuple[str, str]  # (English key, Chinese key)

@@ -28,7 +28,7 @@ from subalign.glossary.evidence import (
 from subalign.glossary.inputs import check_langs
 from subalign.glossary.scoring import Scored, prefer_whole_units, score_pairs
 from subalign.glossary.terms import extract
-from subalign.glossary.translit import looks_like_chinese_name, romanise, to_hant
+from subalign.lexicon.translit import looks_like_chinese_name, romanise, to_hant
 from subalign.types import Alignment
 
 __all__ = ["GlossaryEntry", "GlossaryOptions", "build_glossary"]

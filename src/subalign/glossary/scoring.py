@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from subalign.glossary.entry import GlossaryOptions
 from subalign.glossary.evidence import LinkedTerms, Pair, TermSide
-from subalign.glossary.translit import translit_score
+from subalign.lexicon.translit import translit_score
 
 
 class Scored(NamedTuple):

@@ -1,12 +1,16 @@
 """Transliteration: pypinyin readings of Chinese spans, with Wade-Giles and Hong Kong (Cantonese)
 variants, to tell whether an English name spells a Chinese one (曾 = Zeng, 单 = Shan; tone-less;
 hyphens and apostrophes ignored, so Zhu Xiao-mei = Zhu Xiaomei); Traditional display forms.
+
+The glossary pairs names with it, and the lexicon's evidence finds names with the same readings
+(precomputed per character in the lexicon index, see :func:`syllable_splits`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from functools import cache, lru_cache
 
 # --------------------------------------------------------------------------- transliteration
@@ -156,12 +160,13 @@ def _wade_giles(py: str) -> str:
 @cache
 def char_readings(ch: str) -> frozenset[str]:
     """Every tone-less romanisation we accept for one Han character."""
-    from pypinyin import Style, pinyin  # lazy: pypinyin loads its dictionaries (~0.2 s)
-
     if not ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"):
         return frozenset()
+    from pypinyin import Style, pinyin  # lazy: pypinyin loads its whole reading dictionary on import
+
     out: set[str] = set()
-    for r in pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore", v_to_u=False)[0]:
+    found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore", v_to_u=False)
+    for r in found[0] if found else ():  # a character pypinyin has no reading for gives []
         r = r.lower()
         out |= {r, r.replace("v", "u"), r.replace("v", "yu"), r.replace("v", "ue")}
     if ch in SURNAME_READINGS:
@@ -174,7 +179,7 @@ def char_readings(ch: str) -> frozenset[str]:
 
 def romanise(zh: str, person: bool = False) -> str:
     """Tone-less pinyin, syllables separated by spaces (the pinyin column); a person's surname read as a surname."""
-    from pypinyin import Style, lazy_pinyin  # lazy: pypinyin loads its dictionaries (~0.2 s)
+    from pypinyin import Style, lazy_pinyin  # lazy: pypinyin loads its whole reading dictionary on import
 
     syl = lazy_pinyin(zh, style=Style.NORMAL, errors="ignore")
     if person and syl and zh[:1] in SURNAME_READINGS:
@@ -182,14 +187,14 @@ def romanise(zh: str, person: bool = False) -> str:
     return " ".join(syl)
 
 
-def _norm_word(w: str) -> str:
+def norm_word(w: str) -> str:
     """Lower-case ASCII letters only: tone marks, ü's dots, hyphens and apostrophes go (Xiǎo-měi -> xiaomei)."""
     return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", w.lower()))
 
 
 def spells(word: str, zh: str) -> bool:
     """Does ``zh`` (every character) spell the romanised ``word`` (Xiaomei, xiao-mei, Siuling)?"""
-    w = _norm_word(word)
+    w = norm_word(word)
     if not w or not zh:
         return False
     ok = {0}
@@ -238,7 +243,7 @@ def find_name(words: list[str], text: str) -> list[tuple[int, int]]:
 
 def translit_score(en: str, zh: str) -> float:
     """Share of the two forms explained by romanisation: 1.0 for 唐文杰 / Tang Wenjie, 0.5 for 金履鞋业 / Jinlu Footwear."""
-    words = [w for w in re.split(r"[\s]+", en) if _norm_word(w)]
+    words = [w for w in re.split(r"[\s]+", en) if norm_word(w)]
     if not words or not zh:
         return 0.0
     covered = [False] * len(zh)
@@ -267,15 +272,40 @@ _SURNAMES = frozenset(
 def looks_like_chinese_name(en: str) -> bool:
     """Tang Wenjie, Wong Siu-ling: a surname then a one- or two-syllable given name."""
     words = en.split()
-    return 2 <= len(words) <= 3 and _norm_word(words[0]) in _SURNAMES and all(w[:1].isupper() for w in words)
+    return 2 <= len(words) <= 3 and norm_word(words[0]) in _SURNAMES and all(w[:1].isupper() for w in words)
 
 
 @lru_cache(maxsize=1)
 def _s2t():
-    import opencc  # lazy: OpenCC and its tables are needed only for the Traditional column
+    import opencc  # lazy: C++ extension, only the glossary's Traditional column needs it
 
     return opencc.OpenCC("s2t")
 
 
 def to_hant(zh: str) -> str:
     return _s2t().convert(zh)
+
+
+def syllable_splits(word: str, syllables: Collection[str], limit: int = 8) -> tuple[tuple[str, ...], ...]:
+    """The ways ``word`` (already :func:`norm_word`-ed) reads as a run of romanised syllables.
+
+    ``wenhai`` -> (("wen", "hai"),); at most ``limit`` splits of at most 4 syllables (a name word
+    is one to three characters), so a long English word costs a bounded search.
+    """
+    longest = max((len(s) for s in syllables), default=0)
+    out: list[tuple[str, ...]] = []
+
+    def walk(i: int, acc: tuple[str, ...]) -> None:
+        if len(out) >= limit:
+            return
+        if i == len(word):
+            out.append(acc)
+            return
+        if len(acc) == 4:
+            return
+        for j in range(min(len(word), i + longest), i, -1):
+            if word[i:j] in syllables:
+                walk(j, acc + (word[i:j],))
+
+    walk(0, ())
+    return tuple(out)
