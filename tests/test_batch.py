@@ -386,3 +386,21 @@ def test_retime_warns_when_both_sides_are_one_language(work, tmp_path):
     rep = b.run_batch(rows, tmp_path / "out", encoder_factory=hash_factory)
     assert rep.items[0]["status"] == "ok", rep.items
     assert any("both look like en" in w for w in rep.items[0]["warnings"])
+
+
+def test_a_row_is_checked_like_its_command_line(work, tmp_path):
+    """Batch rows run the commands' own run functions, so a bad option fails with the CLI's message."""
+    m = write_csv(work / "m.csv", [
+        "task,src,tgt,out,min_score,max_cues,max_width_zh",
+        "glossary,review.en.txt,review.zh.txt,g.tsv,1.5,,",
+        "quotes,review.en.txt,film.zh.srt,q.tsv,,0,",
+        "dual,film.en.srt,film.zh.srt,d.srt,,,1",
+    ])
+    rows, errors = b.parse_manifest(m)
+    assert not errors
+    rep = b.run_batch(rows, tmp_path / "out", encoder_factory=hash_factory)
+    assert {it["line"]: it["error"] for it in rep.items} == {
+        2: "--min-score must be a number from 0 to 1, got 1.5",
+        3: "--max-cues must be at least 1, got 0",
+        4: "--max-width-zh and --max-width-en must be at least 2",
+    }

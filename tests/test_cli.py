@@ -435,12 +435,13 @@ def test_help_does_not_import_heavy_modules(tmp_path, cache_dir):
     script = (
         "import sys\n"
         "from subalign.cli import main\n"
-        "for args in (['--help'], ['align', '--help'], ['eval', '--help'], ['models', '--help']):\n"
+        "for args in [['--help'], ['models', '--help']] + [[c, '--help'] for c in ('align', 'eval', 'quotes', 'find', 'glossary', 'report', 'batch', 'dual', 'retime')]:\n"
         "    try:\n"
         "        main(args)\n"
         "    except SystemExit as e:\n"
         "        assert e.code in (0, None), (args, e.code)\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'sentence_transformers', 'transformers', 'numpy'))\n"
+        "heavy += sorted(m for m in sys.modules if m.startswith('subalign.encoders'))\n"
         "print('HEAVY:', heavy, file=sys.stderr)\n"
     )
     proc = run_subprocess([sys.executable, "-c", script], cache_dir, tmp_path)
@@ -562,12 +563,12 @@ def test_unknown_output_extensions_are_refused_listing_the_known(capsys, tmp_pat
 
 
 def test_format_overrides_the_extension_and_devices_need_none(null_output):
-    from subalign.cli.common import _output_format
+    from subalign.cli.common import output_format
 
-    assert _output_format("quotes", Path("q.tmx"), "json", "tsv") == "json"
-    assert _output_format("align", Path("/dev/null"), None, "ladder") == "ladder"
-    assert _output_format("retime", null_output, None, "srt") == "srt"
-    assert _output_format("quotes", None, None, "tsv") == "tsv"
+    assert output_format("quotes", Path("q.tmx"), "json", "tsv") == "json"
+    assert output_format("align", Path("/dev/null"), None, "ladder") == "ladder"
+    assert output_format("retime", null_output, None, "srt") == "srt"
+    assert output_format("quotes", None, None, "tsv") == "tsv"
 
 
 @pytest.fixture

@@ -16,17 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from subalign.errors import SubalignError
+from subalign.subs.commands import TIMINGS, TOP_LANGUAGES
+from subalign.text.langid import normalize_lang
 from subalign.text.textio import allow_csv_fields, read_text
 
 REPORT_NAME = "batch-report.json"
 STATE_DIR = ".subalign-batch"
 COLUMNS = ("task", "src", "tgt", "out")
-
-
-def _version() -> str:
-    from subalign import __version__
-
-    return __version__
 
 
 # --------------------------------------------------------------------------- options per task
@@ -55,13 +51,13 @@ def _float(v: Any) -> float:
 
 
 def _lang(v: Any) -> str:
-    from subalign.text.langid import normalize_lang
-
     return normalize_lang(str(v))
 
 
+# The options a row may set, with their types: each is a field of the task's request
+# (``<package>/commands.py``), whose defaults apply to what a row leaves out.
 _COMMON = {"encoding": _str}
-_OPTIONS: dict[str, dict[str, Callable[[Any], Any]]] = {
+ROW_OPTIONS: dict[str, dict[str, Callable[[Any], Any]]] = {
     "align": {**_COMMON, "max_align": int, "presplit": _bool, "src_lang": _lang, "tgt_lang": _lang,
               "src_encoding": _str, "tgt_encoding": _str, "allow_same_lang": _bool},
     "quotes": {**_COMMON, "max_cues": int, "max_gap": _float, "threshold": _float, "context": int,
@@ -71,7 +67,7 @@ _OPTIONS: dict[str, dict[str, Callable[[Any], Any]]] = {
              "max_width_en": int, "a_lang": _lang, "b_lang": _lang, "a_encoding": _str, "b_encoding": _str},
     "retime": {"max_align": int, "lang": _lang, "encoding": _str, "subs_encoding": _str},
 }
-#: Output extension -> format, per task; the single-pair commands use it too.
+#: Output extension -> format, per task: the one table, read by batch and by the CLI's -o/--format.
 OUTPUT_FORMATS: dict[str, dict[str, str]] = {
     "align": {".align": "ladder", ".ladder": "ladder", ".txt": "ladder", ".tsv": "tsv", ".json": "json", ".tmx": "tmx"},
     "quotes": {".tsv": "tsv", ".txt": "tsv", ".json": "json", ".srt": "srt"},
@@ -79,22 +75,21 @@ OUTPUT_FORMATS: dict[str, dict[str, str]] = {
     "dual": {".srt": "srt", ".ass": "ass", ".ssa": "ass", ".vtt": "vtt", ".webvtt": "vtt", ".json": "json"},
     "retime": {".srt": "srt", ".vtt": "vtt", ".json": "json"},
 }
-_FORMATS = OUTPUT_FORMATS
-_CHOICES = {("dual", "top"): ("zh", "en"), ("dual", "timing"): ("a", "b", "union")}
+_CHOICES = {("dual", "top"): TOP_LANGUAGES, ("dual", "timing"): TIMINGS}
 
 
 def output_format(task: str, out: str | os.PathLike) -> str:
     """The output format of *task* implied by *out*'s extension (SubalignError if none)."""
     ext = Path(out).suffix.lower()
-    form = _FORMATS[task].get(ext)
+    form = OUTPUT_FORMATS[task].get(ext)
     if form is None:
-        known = ", ".join(sorted(_FORMATS[task]))
+        known = ", ".join(sorted(OUTPUT_FORMATS[task]))
         raise SubalignError(f"{task}: cannot tell the output format from '{out}' (use {known})")
     return form
 
 
 def _coerce_options(task: str, raw: dict[str, Any]) -> dict[str, Any]:
-    spec = _OPTIONS[task]
+    spec = ROW_OPTIONS[task]
     opts: dict[str, Any] = {}
     for k, v in raw.items():
         key = str(k).strip().lower().replace("-", "_")
@@ -138,8 +133,15 @@ class BatchRow:
         return [self.out]
 
 
+def sidecar_path(out: Path) -> Path:
+    """Where the JSON map of a quotes SRT goes: next to it, ``x.srt`` -> ``x.json``
+    (``x.json.map.json`` for an SRT written to a name ending in .json)."""
+    return out.with_suffix(".json") if out.suffix.lower() != ".json" else out.with_name(out.name + ".map.json")
+
+
 def sidecar_name(out: str) -> str:
-    return Path(out).with_suffix(".json").as_posix()
+    """:func:`sidecar_path` of an OUTDIR-relative ``out``."""
+    return sidecar_path(Path(out)).as_posix()
 
 
 @dataclass(frozen=True)
@@ -186,8 +188,8 @@ def _make_row(line: int, rec: dict[str, Any], base: Path) -> BatchRow:
     if missing:
         raise SubalignError(f"missing {', '.join(missing)}")
     task = str(rec["task"]).strip().lower()
-    if task not in _OPTIONS:
-        raise SubalignError(f"unknown task '{rec['task']}' (use {', '.join(_OPTIONS)})")
+    if task not in ROW_OPTIONS:
+        raise SubalignError(f"unknown task '{rec['task']}' (use {', '.join(ROW_OPTIONS)})")
     out = _check_out(str(rec["out"]))
     output_format(task, out)
     raw = {k: v for k, v in rec.items() if k not in COLUMNS and k != "options"}

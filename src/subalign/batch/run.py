@@ -14,18 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import subalign
 from subalign.batch.manifest import (
     BatchRow,
     REPORT_NAME,
     RowError,
     STATE_DIR,
-    _version,
     claim_outputs,
     discover_pairs,
     parse_manifest,
 )
-from subalign.batch.tasks import TASKS
+from subalign.batch.tasks import run_task
 from subalign.errors import SubalignError
+from subalign.text.textio import atomic_write, check_output, check_output_dir, writes_through
 
 
 # --------------------------------------------------------------------------- job keys and resume
@@ -43,7 +44,7 @@ def job_key(row: BatchRow, model: str, *, digests: tuple[str, str] | None = None
     ds = digests or (file_digest(row.src), file_digest(row.tgt))
     blob = json.dumps(
         {"task": row.task, "options": row.options, "format": row.format, "model": model,
-         "version": _version(), "src": ds[0], "tgt": ds[1]},
+         "version": subalign.__version__, "src": ds[0], "tgt": ds[1]},
         sort_keys=True,
     )
     return hashlib.sha256(blob.encode()).hexdigest()
@@ -102,7 +103,7 @@ def get_worker_encoder(model: str, cache: bool = True, encoder_factory: Callable
     if encoder_factory is not None:
         enc = encoder_factory(model)
     else:
-        from subalign.encoders import load_encoder
+        from subalign.encoders import load_encoder  # lazy: the encoders package stays out of subalign --help
 
         enc = load_encoder(model, cache=cache)
     _STATE.update(encoder=enc, ident=ident)
@@ -132,7 +133,7 @@ def run_pair(job: dict[str, Any]) -> dict[str, Any]:
         if _STATE.get("error") is not None:
             raise _STATE["error"]
         enc = get_worker_encoder(job["model"], job.get("cache", True), job.get("encoder_factory"))
-        result = TASKS[row.task](row, enc, job["model"], None)
+        result = run_task(row, enc, job["model"])
         written = _write_outputs(outdir, row, key, result.files, inputs=[row.src, row.tgt])
         rec.update(status="ok", summary=result.summary, warnings=result.warnings, files=written)
     except SubalignError as e:
@@ -159,8 +160,6 @@ def file_digest_or_error(path: Path) -> str:
 
 def _write_outputs(outdir: Path, row: BatchRow, key: str, files: dict[str, str], inputs) -> dict[str, str]:
     """Write every output atomically, then the stamp (last: no stamp means not done)."""
-    from subalign.text.textio import atomic_write, check_output
-
     stamp = _stamp_path(outdir, row.out)
     try:
         stamp.unlink()  # an interrupted rewrite must not look finished
@@ -173,7 +172,7 @@ def _write_outputs(outdir: Path, row: BatchRow, key: str, files: dict[str, str],
         data = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
         atomic_write(inside_outdir(outdir, rel), data, inputs=inputs)
         digests[rel] = hashlib.sha256(data).hexdigest()
-    info = {"key": key, "out": row.out, "task": row.task, "files": digests, "version": _version(),
+    info = {"key": key, "out": row.out, "task": row.task, "files": digests, "version": subalign.__version__,
             "src": str(row.src), "tgt": str(row.tgt)}
     atomic_write(stamp, json.dumps(info, indent=1, sort_keys=True) + "\n")
     return digests
@@ -217,8 +216,6 @@ def check_row_outputs(rows: Iterable[BatchRow], outdir: Path) -> tuple[list[Batc
 
 
 def _check_row_output(outdir: Path, rel: str, inputs: dict, owner: dict[str, int], probed: set[str]) -> str:
-    from subalign.text.textio import check_output, writes_through
-
     path = inside_outdir(outdir, rel)
     if writes_through(path):
         raise SubalignError(f"'{rel}' is not a regular file; batch outputs must be files")
@@ -255,9 +252,9 @@ def _run_local(jobs: list[dict], n: int, model: str, cache: bool, factory, on_re
             on_result(r)
             out.append(r)
         return out
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
+    import multiprocessing as mp  # lazy: ~30 ms, only for a process pool; keeps subalign --help fast
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # lazy: as above
+    from concurrent.futures.process import BrokenProcessPool  # lazy: as above
 
     threads = max(1, (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1) // n)
     ctx = mp.get_context("spawn")  # no fork after torch/OpenMP threads started in the parent
@@ -305,7 +302,7 @@ def _ray_run_pair(job: dict) -> dict:
 
 def _run_ray(jobs: list[dict], n: int, address: str | None, on_result) -> list[dict]:
     try:
-        import ray
+        import ray  # lazy: optional and heavy; only for --engine ray
     except ImportError:
         raise SubalignError("--engine ray needs Ray: pip install 'subalign[ray]'") from None
     started = False
@@ -376,7 +373,7 @@ class BatchReport:
         return [it for it in self.items if it["status"] == "failed"]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"subalign": _version(), "manifest": self.manifest, "outdir": self.outdir, "engine": self.engine,
+        return {"subalign": subalign.__version__, "manifest": self.manifest, "outdir": self.outdir, "engine": self.engine,
                 "jobs": self.jobs, "model": self.model, "started": self.started, "finished": self.finished,
                 "seconds": round(self.finished - self.started, 3), "counts": self.counts, "items": self.items}
 
@@ -420,8 +417,6 @@ def run_batch(
     if engine not in ("local", "ray"):
         raise SubalignError(f"unknown engine '{engine}' (use local or ray)")
     out = Path(outdir)
-    from subalign.text.textio import check_output, check_output_dir
-
     check_output_dir(out)
     if write_report:
         check_output(out / REPORT_NAME)
@@ -450,8 +445,6 @@ def run_batch(
     items.sort(key=lambda r: (r["line"], r["out"] or ""))
     report = BatchReport(items, str(out), engine, jobs, model, started, time.time(), manifest)
     if write_report:
-        from subalign.text.textio import atomic_write
-
         atomic_write(out / REPORT_NAME, json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
     return report
 

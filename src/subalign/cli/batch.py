@@ -1,15 +1,22 @@
 """``subalign batch``: many pairs from a manifest or a directory pair.
 
-Registered in :mod:`subalign.cli` with ``app.command("batch")(batch)``.  Only
-typer, pathlib, typing and enum are imported here; the rest inside the function.
+Registered in :mod:`subalign.cli.entry` with ``app.command("batch")(batch)``. Each row runs
+the same run function as its single-pair command (:mod:`subalign.batch.tasks`); rich, for the
+progress bar and the table, loads only when a batch runs.
 """
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
 from pathlib import Path
 
 import typer
+
+from subalign import batch as b
+from subalign.cli.common import Model, NoCache, say
+from subalign.errors import SubalignError
+from subalign.runs import DEFAULT_MODEL
 
 
 class Engine(str, Enum):
@@ -24,22 +31,17 @@ def batch(
     jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes (local) or concurrent tasks (ray); each loads the model once."),
     engine: Engine = typer.Option(Engine.local, "--engine", help="local (process pool) or ray (pip install 'subalign[ray]')."),
     ray_address: str | None = typer.Option(None, "--ray-address", help="Existing Ray cluster (e.g. ray://head:10001 or auto); default: start a local one."),
-    model: str = typer.Option("use-m3", "--model", "-m", help="use-m3, e5-small, a+b ensemble, a model folder or a cached hub name."),
+    model: Model = DEFAULT_MODEL,
     force: bool = typer.Option(False, "--force", help="Redo pairs whose outputs are up to date."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+    no_cache: NoCache = False,
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar (also off when stderr is not a terminal)."),
 ) -> None:
     """Run align/quotes/glossary/dual/retime over many pairs; resumable; writes OUTDIR/batch-report.json."""
-    import sys
-
-    from subalign import batch as b
+    from rich.console import Console  # lazy: rich loads only for a batch run, not for --help
 
     rows, errors = b.load_rows(manifest, tgt_dir)
     if not rows and not errors:
-        from subalign.errors import SubalignError
-
         raise SubalignError(f"{manifest}: no pairs to run")
-    from rich.console import Console
 
     console = Console(stderr=True, highlight=False)
     total = len(rows) + len(errors)
@@ -47,7 +49,7 @@ def batch(
     counts = {"done": 0, "failed": 0}
     progress = task_id = None
     if show:
-        from rich.progress import (
+        from rich.progress import (  # lazy: rich loads only for a batch run, not for --help
             BarColumn,
             MofNCompleteColumn,
             Progress,
@@ -71,7 +73,7 @@ def batch(
         else:
             where = rec.get("out") or f"line {rec.get('line')}"
             msg = f": {rec['error']}" if rec["status"] == "failed" else ""
-            typer.echo(f"subalign: {rec['status']} {where}{msg}", err=True)
+            say(f"{rec['status']} {where}{msg}")
 
     try:
         report = b.run_batch(
@@ -82,7 +84,7 @@ def batch(
         if progress is not None:
             progress.stop()
 
-    from rich.table import Table
+    from rich.table import Table  # lazy: rich loads only for a batch run, not for --help
 
     table = Table(title=b.batch_summary(report), show_lines=False)
     for col in ("line", "task", "out", "status", "seconds", "detail"):
@@ -91,7 +93,7 @@ def batch(
         detail = it["error"] if it["status"] == "failed" else it.get("summary", "")
         table.add_row(str(it["line"]), it["task"] or "-", it["out"] or "-", it["status"], f"{it['seconds']:.1f}", detail or "")
     console.print(table)
-    typer.echo(f"subalign: wrote {Path(outdir) / b.REPORT_NAME}", err=True)
+    say(f"wrote {Path(outdir) / b.REPORT_NAME}")
     sys.stderr.flush()
     if report.failed:
         raise typer.Exit(1)

@@ -1,10 +1,11 @@
 """Command line: the typer app, its commands registered from one module per group, and main().
 
 Each command group lives in its own module (align, quotes, glossary, subs, report, batch) and
-shares the helpers of :mod:`subalign.cli.common`; this module only registers them.
-Only typer is imported at start-up; everything heavy (numpy, torch, the encoders) is imported
-inside the command that needs it, so ``--help`` is instant. Errors in the user's input end as
-one line on stderr and exit 2.
+shares the options and helpers of :mod:`subalign.cli.common`; this module only registers them.
+A command parses its arguments into the request of its run function (``<package>/commands.py``),
+runs it, and writes the texts it returns. Start-up loads typer and those light requests;
+numpy, torch and the encoders load inside the run functions, so ``--help`` is instant.
+Errors in the user's input end as one line on stderr and exit 2.
 """
 
 from __future__ import annotations
