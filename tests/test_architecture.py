@@ -20,7 +20,8 @@ HIGHER = ("subalign.quotes", "subalign.glossary", "subalign.subs", "subalign.rep
 # The full order, lowest first; a module may import its own layer and the ones below.
 LAYERS = (
     ("subalign.types", "subalign.errors"),
-    ("subalign.text",),
+    ("subalign.text", "subalign.runs"),
+    ("subalign.lexicon",),
     ("subalign.encoders",),
     ("subalign.aligner", "subalign.api", "subalign.formats"),
     ("subalign.quotes", "subalign.glossary", "subalign.subs"),
@@ -170,3 +171,18 @@ def test_the_checks_can_fail(fake_package):
         "subalign.aligner.core imports subalign.quotes.match",
         "subalign.encoders.engines imports subalign.aligner.core",
     ]
+
+
+def test_every_import_inside_a_function_says_why_it_is_lazy():
+    """Imports belong at the top of a module; the deliberately lazy ones (heavy libraries, or
+    modules that would slow ``subalign --help``) carry a ``# lazy: <reason>`` comment."""
+    unmarked = []
+    for path in sorted(SRC.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for inner in ast.walk(node):
+                    if isinstance(inner, (ast.Import, ast.ImportFrom)) and "# lazy:" not in lines[inner.lineno - 1]:
+                        unmarked.append(f"{path.relative_to(SRC)}:{inner.lineno}: {lines[inner.lineno - 1].strip()}")
+    assert not unmarked, "in-function imports without a '# lazy:' reason:\n" + "\n".join(unmarked)

@@ -92,7 +92,6 @@ def test_every_batch_option_is_a_field_of_its_request():
 def test_request_defaults_agree_with_the_layers_below():
     """The requests cannot import numpy or the encoders (the CLI reads them at start-up), so the
     defaults they share with those layers are checked here instead."""
-    from subalign import api, encoders, runs
     from subalign.aligner.commands import AlignRequest
     from subalign.aligner.core import AlignOptions
     from subalign.glossary.commands import GlossaryRequest
@@ -103,7 +102,6 @@ def test_request_defaults_agree_with_the_layers_below():
     from subalign.subs.commands import DualRequest, RetimeRequest
     from subalign.subs.cuealign import DualOptions
 
-    assert runs.DEFAULT_MODEL == encoders.DEFAULT_MODEL == api.DEFAULT_MODEL
     assert AlignRequest.max_align == AlignOptions.max_align
     assert RetimeRequest.max_align == inspect.signature(retime.retime).parameters["max_align"].default
     assert (DualRequest.max_align, DualRequest.time_weight) == (DualOptions.max_align, DualOptions.time_weight)

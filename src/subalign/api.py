@@ -10,11 +10,9 @@ import os
 from dataclasses import replace
 
 from subalign.aligner.core import AlignOptions, align_documents
-from subalign.encoders import load_encoder
+from subalign.encoders import DEFAULT_MODEL, load_encoder
 from subalign.text.documents import check_language_pair, document_from_text, load_document
 from subalign.types import Alignment, Document
-
-DEFAULT_MODEL = "use-m3"
 
 
 def get_encoder(model: str = DEFAULT_MODEL, *, cache: bool = True, allow_download: bool = False):

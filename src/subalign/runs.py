@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from subalign.errors import SubalignError
 
-#: The model a command uses when none is named; equal to :data:`subalign.encoders.DEFAULT_MODEL`
-#: (not imported from there: the CLI's start-up must not load the encoders package).
+#: The model a command uses when none is named; defined here, the lowest layer, so the CLI
+#: reads it at start-up without loading the encoders package (which re-exports it).
 DEFAULT_MODEL = "use-m3"
 
 #: Roles of a run's output texts (see :class:`RunResult`).

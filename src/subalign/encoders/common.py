@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from subalign.runs import DEFAULT_MODEL
 from subalign.text.cjk import simplified_view
 
 if TYPE_CHECKING:
@@ -14,7 +15,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_MODEL", "Encoder", "embedding_views", "encode_views", "ensemble_members", "window_composer"]
 
-DEFAULT_MODEL = "use-m3"
 #: Written into every folder made by :func:`build_model`; marks it as safe to rebuild.
 BUILD_MARKER = "subalign_build.json"
 #: An engine module's settings in a model folder (the same name as in modules.py).
