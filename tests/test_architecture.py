@@ -16,7 +16,7 @@ PACKAGE = SRC / "subalign"
 
 # read -> segment -> embed -> align -> (quotes | glossary | subtitles) -> write; callers on top.
 LOWER = ("subalign.types", "subalign.errors", "subalign.text", "subalign.lexicon", "subalign.encoders", "subalign.aligner")
-HIGHER = ("subalign.quotes", "subalign.glossary", "subalign.subs", "subalign.report", "subalign.batch", "subalign.cli")
+HIGHER = ("subalign.quotes", "subalign.glossary", "subalign.subs", "subalign.report", "subalign.corrections", "subalign.batch", "subalign.cli")
 # The full order, lowest first; a module may import its own layer and the ones below.
 LAYERS = (
     ("subalign.types", "subalign.errors"),
@@ -25,7 +25,7 @@ LAYERS = (
     ("subalign.encoders",),
     ("subalign.aligner", "subalign.api", "subalign.formats"),
     ("subalign.quotes", "subalign.glossary", "subalign.subs"),
-    ("subalign.report",),
+    ("subalign.report", "subalign.corrections"),
     ("subalign.batch",),
     ("subalign.cli",),
 )

@@ -16,6 +16,7 @@ from typing import Optional
 import typer
 
 from subalign.cli.align import align, eval_cmd, models_build, models_list
+from subalign.cli.apply import apply
 from subalign.cli.batch import batch
 from subalign.cli.glossary import glossary
 from subalign.cli.quotes import find, quotes
@@ -42,6 +43,7 @@ app.command()(quotes)
 app.command()(find)
 app.command("glossary")(glossary)
 app.command("report")(report)
+app.command("apply")(apply)
 app.command("batch")(batch)
 app.command("dual")(dual)
 app.command("retime")(retime)

@@ -1,11 +1,20 @@
 """The report page's inline CSS and JavaScript (hashed into its Content-Security-Policy).
+
+:data:`CSS` styles the page; :data:`SCRIPT` is its one inline script: the viewing code
+(:data:`VIEW_JS`: highlights, anchors, filter) and, in one function, the editor's writers,
+operations and controls (:mod:`~subalign.report.js_writers`, :mod:`~subalign.report.js_editor`,
+:mod:`~subalign.report.js_tools`).
 """
 
 from __future__ import annotations
 
+from subalign.report.js_editor import EDITOR_JS
+from subalign.report.js_tools import TOOLS_JS
+from subalign.report.js_writers import WRITERS_JS
 
+__all__ = ["CSS", "SCRIPT", "VIEW_JS"]
 
-_CSS = """
+CSS = """
 *{box-sizing:border-box}
 body{margin:0;font:15px/1.55 system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;color:#1d1d1f;background:#fafafa}
 header{padding:.6em 1.2em;background:#fff;border-bottom:1px solid #ddd;position:sticky;top:0;z-index:3}
@@ -18,6 +27,7 @@ aside{position:sticky;top:6.5em;align-self:start;max-height:calc(100vh - 7.5em);
 body.one .colhead,body.one .bead{grid-template-columns:1fr}
 .colhead{font-weight:600;color:#666;border-bottom:1px solid #ccc;margin-bottom:.5em}
 .para{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:.3em .8em .6em;margin-bottom:.8em}
+body.long .para{content-visibility:auto;contain-intrinsic-size:auto 20em}
 .pnum{font-size:.8em;margin:.2em 0;color:#999;font-weight:normal}
 .pnum a,.sid{color:inherit;text-decoration:none}
 .bead{padding:.25em .3em;border-left:3px solid transparent;border-radius:2px}
@@ -57,12 +67,37 @@ bdi{unicode-bidi:isolate}
 .gentry.active{background:#b9f6ca}
 .num{text-align:right;font-variant-numeric:tabular-nums}
 #gfilter{width:100%;margin-bottom:.4em;padding:.2em .4em}
+#editbar{display:flex;flex-wrap:wrap;gap:.3em;align-items:center;margin:.3em 0;font-size:.85em}
+button{font:inherit;padding:.15em .55em;border:1px solid #8a8a8a;border-radius:4px;background:#f4f4f4;color:#1d1d1f;cursor:pointer}
+button:hover:not(:disabled){background:#e8eefc}
+button:disabled{color:#999;border-color:#ccc;cursor:default}
+button.primary{background:#0b5394;color:#fff;border-color:#0b5394}
+button .key{margin-left:.35em;font-size:.8em;color:#777;font-family:monospace}
+button.primary .key{color:#dde}
+:focus-visible{outline:3px solid #7b1fa2;outline-offset:2px}
+#unsaved{padding:0 .5em;color:#555}#unsaved.dirty{color:#b00020;font-weight:600}
+#keys{position:fixed;right:1.2em;top:7em;z-index:5;max-width:34em;box-shadow:0 2px 12px rgba(0,0,0,.2)}
+#keys th{text-align:left;padding-right:1em;font-family:monospace;white-space:nowrap}
+.current{outline:2px solid #7b1fa2;outline-offset:1px}
+.tools{grid-column:1/-1;display:flex;flex-wrap:wrap;gap:.3em;align-items:center;margin:.3em 0;padding:.3em;background:#f3eef8;border-radius:4px;font-size:.85em}
+.tools .what{color:#555;margin-right:.4em}
+.tools .cand{flex-basis:100%;display:flex;gap:.4em;align-items:baseline}
+.tools .candtext{color:#555}
+.tools input{font:inherit;width:12em}
+.bead.checked{border-left-color:#2e7d32}
+.bead.edited{border-left-color:#1565c0;background:#eef4fd}
+.flag.ok{background:#2e7d32}
+.s.second{text-decoration:underline wavy #7b1fa2;background:#f3eef8}
+.quote.reviewed .status::after{content:" ✓"}
+.gentry.accepted td:first-child::before{content:"✓ ";color:#2e7d32}
+.gentry.rejected td{text-decoration:line-through;color:#999}
+.gentry.edited td.en,.gentry.edited td.zh{background:#eef4fd}
 @media (max-width:900px){.layout{grid-template-columns:1fr}aside{position:static;max-height:none}}
 @media print{header,aside{position:static}.layout{display:block}}
 """
 
 # Only classes are toggled and ids looked up; no text is ever inserted as HTML.
-_JS = r"""
+VIEW_JS = r"""
 (function(){
 "use strict";
 var status=document.getElementById("status");
@@ -93,7 +128,7 @@ function showQuote(id,scrollText,scrollPanel){
 }
 document.addEventListener("click",function(ev){
   var t=ev.target;if(!(t instanceof Element))return;
-  if(t.closest("a"))return;
+  if(t.closest("a,button,input,label,.tools"))return;
   var row=t.closest(".gentry");if(row){showGloss(row.getAttribute("data-g"),true);return;}
   var li=t.closest("#quotes .quote");if(li){showQuote(li.getAttribute("data-q"),true,false);return;}
   var m=t.closest("#review [data-q]");if(m){showQuote(m.getAttribute("data-q").split(" ")[0],false,true);return;}
@@ -117,7 +152,10 @@ function onHash(){
   clear("target");var el=h&&document.getElementById(h);
   if(el){el.classList.add("target");el.scrollIntoView({block:"center"});}
 }
+document.addEventListener("subalign:quote",function(ev){showQuote(String(ev.detail),true,false);});
 window.addEventListener("hashchange",onHash);
 if(location.hash)onHash();
 })();
 """
+
+SCRIPT = VIEW_JS + '(function(){\n"use strict";\n' + WRITERS_JS + EDITOR_JS + TOOLS_JS + "})();\n"

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from subalign.errors import SubalignError
+from subalign.glossary.check import TermFinder, find_literals
+from subalign.subs.cues import format_timestamp
 from subalign.types import Alignment, Document, Link
 
 
@@ -48,12 +50,6 @@ class GlossView:
     score: float | None = None
     src_spans: list[tuple[int, int]] = field(default_factory=list)
     tgt_spans: list[tuple[int, int]] = field(default_factory=list)
-
-
-def _ts(ms: int) -> str:
-    from subalign.subs.cues import format_timestamp
-
-    return format_timestamp(ms)
 
 
 def _loads(data: Any, what: str) -> Any:
@@ -126,7 +122,11 @@ def quote_views(quotes: Any, src: Document | None = None) -> list[QuoteView]:
                 spans=spans,  # type: ignore[arg-type]
                 status=q.status,
                 score=q.best.score if q.best is not None else None,
-                cues=[{"number": c.number, "start": _ts(c.start_ms), "end": _ts(c.end_ms), "text": c.text} for c in q.cues]
+                cues=[
+                    {"number": c.number, "start": format_timestamp(c.start_ms), "end": format_timestamp(c.end_ms),
+                     "text": c.text}
+                    for c in q.cues
+                ]
                 if found
                 else [],
                 subtitle_text=q.best.subtitle_text if found else None,
@@ -264,8 +264,6 @@ def glossary_views(glossary: Any, src: Document | None = None, tgt: Document | N
     src_hits: dict[str, list[tuple[int, int]]] = {}
     tgt_hits: dict[str, list[tuple[int, int]]] = {}
     if pairs:
-        from subalign.glossary.check import TermFinder, find_literals
-
         if src is not None:
             found = TermFinder({en: _en_pattern(en) for en, _ in pairs}).find(src.text)
             src_hits = {en: [m.span() for m in ms] for en, ms in found.items()}
