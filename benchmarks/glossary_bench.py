@@ -9,13 +9,18 @@ lemmatised (singular), as is the gold.
 Speed: the sample pair repeated to >= 5,000 English sentences, end to end
 (segmentation, alignment, extraction, pairing), embedding cache off.
 
-Usage: .venv/bin/python benchmarks/glossary_bench.py [--no-speed] [--model use-m3]
+Term pairs need lexical support (issue 12): the "support" line counts the term pairs by
+the evidence that let them in (dict, number, translit, embedding+cooc); ``--list-terms``
+prints every term pair, marked OK when it is a gold row, for judging the others by hand.
+
+Usage: .venv/bin/python benchmarks/glossary_bench.py [--no-speed] [--model use-m3] [--list-terms]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+from collections import Counter
 import os
 import sys
 import tempfile
@@ -96,6 +101,23 @@ def speed(model: str, target: int = 5000) -> tuple[int, int, float, float, int]:
     return len(al.src), len(al.tgt), t1 - t0, t2 - t1, len(entries)
 
 
+def support_counts(entries) -> str:
+    """Term pairs by the support that admitted them ("support=dict", …, in the evidence)."""
+    counts: Counter = Counter()
+    for e in entries:
+        if e.type == "term":
+            kinds = [ev.split("=", 1)[1] for ev in e.evidence if ev.startswith("support=")]
+            counts[kinds[0] if kinds else "none"] += 1
+    return ", ".join(f"{k} {n}" for k, n in sorted(counts.items()))
+
+
+def list_terms(entries, gold: set) -> None:
+    for e in entries:
+        if e.type == "term":
+            mark = "OK" if (e.en, e.zh) in gold else "--"
+            print(f"  {mark} {e.score:.3f} {e.en} = {e.zh}  [{'; '.join(e.evidence)}]")
+
+
 def get_doc_sentences(text: str):
     from subalign.text.documents import document_from_text
 
@@ -107,6 +129,7 @@ def main() -> None:
     ap.add_argument("--model", default="use-m3")
     ap.add_argument("--min-score", type=float, default=0.5)
     ap.add_argument("--no-speed", action="store_true")
+    ap.add_argument("--list-terms", action="store_true", help="print every term pair (OK = gold row)")
     args = ap.parse_args()
     print(f"machine: {machine()}")
     res, entries = quality(args.model, args.min_score)
@@ -114,6 +137,9 @@ def main() -> None:
         p, r, tp, n_pred, n_gold = res[k]
         print(f"{k}: precision {p:.3f} ({tp}/{n_pred}), recall {r:.3f} (of {n_gold} gold)")
     print(f"types correct on correct pairs: {res['types_correct'][0]}/{res['types_correct'][1]}")
+    print(f"term pairs by support: {support_counts(entries)}")
+    if args.list_terms:
+        list_terms(entries, gold_all_pairs)
     n_gold = res["terms"][4]
     for cut in (0.5, 0.6, 0.7, 0.8, 0.9):
         kept = {(e.en, e.zh) for e in entries if e.type == "term" and e.score >= cut}

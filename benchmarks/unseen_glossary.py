@@ -12,7 +12,7 @@ line, after folding gold and predictions alike with cjk.simplified_view.
 
 Do not tune on it (see samples/unseen/README.md).
 
-Usage: .venv/bin/python benchmarks/unseen_glossary.py [--model use-m3] [--min-score 0.5]
+Usage: .venv/bin/python benchmarks/unseen_glossary.py [--model use-m3] [--min-score 0.5] [--list-terms]
 """
 
 from __future__ import annotations
@@ -61,11 +61,14 @@ def show(label: str, res: dict) -> None:
         print(f"{label} {k}: precision {p:.3f} ({tp}/{n_pred}), recall {r:.3f} (of {n_gold} gold)")
 
 
-def run(zh_file: str, gold_file: str, enc, model: str, min_score: float) -> None:
+def run(zh_file: str, gold_file: str, enc, model: str, min_score: float, list_terms: bool = False) -> None:
     al = align_files(UNSEEN / "review.en.txt", UNSEEN / zh_file, encoder=enc, model=model)
     entries = [e for e in build_glossary(al, enc) if e.score >= min_score]
     res = score(read_gold(gold_file), entries)
     show(zh_file, res)
+    print(f"  term pairs by support: {glossary_bench.support_counts(entries)}")
+    if list_terms:
+        glossary_bench.list_terms(entries, {(g["en"], g["zh"]) for g in read_gold(gold_file)})
     print(f"  missing gold pairs: {res['missing']}")
     print(f"  wrong name pairs: {res['wrong_names']}")
     if zh_file != "review.zh.txt":
@@ -76,11 +79,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="use-m3")
     ap.add_argument("--min-score", type=float, default=0.5)
+    ap.add_argument("--list-terms", action="store_true", help="print every term pair (OK = gold row)")
     args = ap.parse_args()
     print(f"machine: {machine()}")
     enc = get_encoder(args.model)
-    run("review.zh.txt", "glossary.gold.tsv", enc, args.model, args.min_score)
-    run("review.zh-hant.txt", "glossary.gold.zh-hant.tsv", enc, args.model, args.min_score)
+    run("review.zh.txt", "glossary.gold.tsv", enc, args.model, args.min_score, args.list_terms)
+    run("review.zh-hant.txt", "glossary.gold.zh-hant.tsv", enc, args.model, args.min_score, args.list_terms)
 
 
 if __name__ == "__main__":

@@ -604,3 +604,84 @@ def test_traditional_translation_gives_the_same_glossary_written_in_traditional(
     trad = build_glossary(align(en, hant))
     assert [(e.en, e.zh) for e in simp] == [(e.en, simplified_view(e.zh)) for e in trad]
     assert any(e.zh != simplified_view(e.zh) for e in trad)  # shown as written, in Traditional
+
+
+# --------------------------------------------------------------------------- lexical support (issue 12)
+
+
+class SameEncoder:
+    """Every text gets the same vector: the embedding vouches for every pair (cosine 1)."""
+
+    def encode(self, texts):
+        out = np.zeros((len(texts), 4), dtype=np.float32)
+        out[:, 0] = 1.0
+        return out
+
+
+def test_term_support_kinds_compounds_derivations_and_acronyms():
+    from subalign.glossary.lexical import TermMatcher
+    from subalign.lexicon import load
+
+    tm = TermMatcher(load())
+    ins = tm.support("social insurance", "社会保险")  # the entry's gloss lacks "insurance"; its piece 保险 has it
+    assert ins.kinds == ("dict",) and ins.en_cov == ins.zh_cov == 1.0 and ins.supports()
+    assert ("insurance", "社会保险") in ins.matches
+    assert tm.support("factory relocation", "工厂搬迁").supports()  # relocation -> relocate = 搬迁
+    assert ("NGO", "非政府组织") in tm.support("labour NGO", "劳工非政府组织").matches  # initials of the gloss
+    gate = tm.support("factory gate", "厂门")  # an unknown compound, covered by its characters
+    assert gate.zh_cov == 1.0 and gate.supports()
+    years = tm.support("twenty years", "二十年")
+    assert "number" in years.kinds and years.supports()
+    assert not tm.support("temporary city", "城市").supports()  # only "city" is matched
+    assert not tm.support("factory", "工厂是").supports()  # 是 is no part of a term
+    assert tm.support("severance pay", "经济补偿金").kinds == ()  # CC-CEDICT does not link them
+
+
+def test_term_pair_kept_by_dictionary_support_and_crossed_pair_dropped():
+    """With an embedding that likes every pair, only the dictionary tells which term renders which."""
+    al = one_to_one(
+        "Workers demanded labour arbitration after the factory relocation.",
+        "工厂搬迁后，工人们要求劳动仲裁。",
+    )
+    entries = build_glossary(al, SameEncoder())
+    got = {(e.en, e.zh): e for e in entries}
+    for pair in [("labour arbitration", "劳动仲裁"), ("factory relocation", "工厂搬迁")]:
+        assert pair in got and got[pair].type == "term"
+        assert "support=dict" in got[pair].evidence
+        assert any(ev.startswith("matches: ") for ev in got[pair].evidence)
+    assert {(e.en, e.zh) for e in entries if e.type == "term"} == set(got) - {
+        (e.en, e.zh) for e in entries if e.type != "term"
+    }
+    assert ("labour arbitration", "工厂搬迁") not in got and ("factory relocation", "劳动仲裁") not in got
+
+
+def test_term_pair_without_dictionary_support_needs_repeated_co_occurrence():
+    """经济补偿金 is not in CC-CEDICT as severance pay: one shared sentence is no evidence, two are."""
+    once = one_to_one("They were owed severance pay.", "他们被拖欠经济补偿金。")
+    assert not any(e.en == "severance pay" for e in build_glossary(once, SameEncoder()))
+    twice = one_to_one(
+        "They were owed severance pay. The severance pay never came.",
+        "他们被拖欠经济补偿金。经济补偿金一直没有到。",
+    )
+    kept = [e for e in build_glossary(twice, SameEncoder()) if e.zh == "经济补偿金"]
+    assert len(kept) == 1 and kept[0].en.startswith("severance") and kept[0].type == "term"
+    assert "support=embedding+cooc" in kept[0].evidence
+
+
+def test_dictionary_finds_a_rendering_extraction_missed():
+    """The run of Chinese words whose glosses cover the English term becomes a candidate (收集 + 签名)."""
+    al = one_to_one("They spent weeks collecting signatures.", "他们花了几个星期收集签名。")
+    assert not extract_zh(al.tgt).mentions  # a verb phrase: no noun compound to propose
+    got = {(e.en, e.zh): e for e in build_glossary(al, SameEncoder())}
+    assert "support=dict" in got[("collecting signature", "收集签名")].evidence
+    assert not any(e.en == "weeks collecting" for e in got.values())
+
+
+def test_clauses_and_quantities_are_not_english_terms():
+    keys = en_keys(
+        "The workers calculate what the company owes. They worked twenty years on the production line, "
+        "weeks collecting signatures. Then collective bargaining failed."
+    )
+    terms = keys.get("np", set())
+    assert {"production line", "collecting signature", "collective bargaining"} <= terms
+    assert not {"workers calculate", "worker calculate", "twenty year", "twenty", "weeks collecting"} & terms

@@ -3,9 +3,12 @@
 :func:`build_glossary` runs the stages in order: extract each side's candidates
 (:mod:`~subalign.glossary.terms`), keep the links fit to be evidence, gather the
 evidence (:mod:`~subalign.glossary.evidence`: transliteration, co-occurrence, embedding
-similarity), score every pair (:mod:`~subalign.glossary.scoring`), choose pairs by
-competitive linking (best score first, each term used once), then let bracket
-definitions add the acronym/abbreviation entries (ACFTU = 中华全国总工会 and 全总).
+similarity; :mod:`~subalign.glossary.lexical`: the Chinese renderings the dictionary
+finds for English terms, and each term pair's lexical support), score every pair
+(:mod:`~subalign.glossary.scoring`; a term pair without lexical support or strong
+embedding evidence is no candidate), choose pairs by competitive linking (best score
+first, each term used once), then let bracket definitions add the acronym/abbreviation
+entries (ACFTU = 中华全国总工会 and 全总).
 """
 
 from __future__ import annotations
@@ -26,8 +29,11 @@ from subalign.glossary.evidence import (
     usable_links,
 )
 from subalign.glossary.inputs import check_langs
+from subalign.glossary.lexical import TermMatcher, dictionary_counterparts, term_supports
 from subalign.glossary.scoring import Scored, prefer_whole_units, score_pairs
 from subalign.glossary.terms import extract
+from subalign.glossary.terms_zh import everyday
+from subalign.lexicon import load as load_lexicon
 from subalign.lexicon.translit import looks_like_chinese_name, romanise, to_hant
 from subalign.types import Alignment
 
@@ -40,7 +46,8 @@ def build_glossary(
     """Pair the candidates of an aligned English/Chinese document pair into glossary entries.
 
     ``encoder`` (``.encode(list[str])``, L2-normalised) gives embedding evidence; without it
-    only transliteration and co-occurrence are used. Entries come sorted by type then score.
+    only transliteration, the lexicon and co-occurrence are used (a term pair then needs
+    lexical support). Entries come sorted by type then score.
     ``warn`` receives a one-line note when links are left out as too long or too dense.
     """
     opt = options or GlossaryOptions()
@@ -51,9 +58,12 @@ def build_glossary(
     _warn_left_out(alignment, usable, opt, warn)
     terms = link_mentions(alignment, usable, en_c, zh_c)
     translit = transliterations(alignment, terms)
+    matcher = TermMatcher(load_lexicon())
+    dictionary_counterparts(alignment, terms, matcher, everyday)
     cooc = co_occurrences(terms, en_c, zh_c)
     sim = similarities(encoder, terms, cooc)
-    scored = prefer_whole_units(score_pairs(cooc, sim, translit, terms, opt), terms, sim)
+    support = term_supports(matcher, terms, cooc)
+    scored = prefer_whole_units(score_pairs(cooc, sim, translit, terms, opt, support), terms, sim)
     scored.sort(key=lambda x: (-x.score, x.en, x.zh))
     chosen = competitive_linking(scored, terms, opt)
     chosen += definitions(chosen, en_c, zh_c)

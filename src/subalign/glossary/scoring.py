@@ -1,5 +1,12 @@
 """Weighing the evidence: one score per (English, Chinese) pair, and fragments dropped in
 favour of the whole units that contain them.
+
+A term pair (an English key that is not a name) is a candidate only with lexical support
+(:mod:`subalign.glossary.lexical`: dictionary, number or transliteration matches covering
+most of both terms) or, failing that, a high embedding similarity of two terms that
+co-occur in more than one link; its evidence says which ("support=dict", …,
+"support=embedding+cooc"). An embedding alone pairs a term with whatever shares its
+topic in the same sentence (older worker = 名工人, legal = 中国法律).
 """
 
 from __future__ import annotations
@@ -9,6 +16,7 @@ from typing import NamedTuple
 
 from subalign.glossary.entry import GlossaryOptions
 from subalign.glossary.evidence import LinkedTerms, Pair, TermSide
+from subalign.glossary.lexical import Support
 from subalign.lexicon.translit import translit_score
 
 
@@ -21,15 +29,54 @@ class Scored(NamedTuple):
     evidence: tuple[str, ...]
 
 
+# Embedding evidence alone supports a term pair only when the two terms share this many
+# links, and at least this Dice share of their links (one shared sentence is what any two
+# words of it have in common).
+EMBED_MIN_COOC = 2
+EMBED_MIN_DICE = 0.5
+# Weight of lexical coverage (the mean of both sides' shares) in a term pair's score; an
+# embedding-only pair counts coverage 0.5.
+LEX_WEIGHT = 0.2
+
+
 def score_pairs(
-    cooc: Counter, sim: dict[Pair, float], translit: dict[Pair, float], terms: LinkedTerms, opt: GlossaryOptions
+    cooc: Counter,
+    sim: dict[Pair, float],
+    translit: dict[Pair, float],
+    terms: LinkedTerms,
+    opt: GlossaryOptions,
+    support: dict[Pair, Support] | None = None,
 ) -> list[Scored]:
-    """Every co-occurring pair with its score: pairs that never share a link are never candidates."""
+    """Every co-occurring pair with its score: pairs that never share a link are never candidates.
+
+    With ``support`` (lexical support of the term pairs), a term pair without it is left
+    out unless the embedding vouches for it (see the module doc).
+    """
     scored = []
     for (e, z), c in cooc.items():
         score, ev = _score_pair(e, z, c, sim.get((e, z)), translit.get((e, z)), terms, opt)
+        if support is not None and not terms.en.is_name(e):
+            kept = _term_support(e, z, c, sim.get((e, z)), support.get((e, z)), terms, opt)
+            if kept is None:
+                continue
+            cov, more = kept
+            score, ev = (1 - LEX_WEIGHT) * score + LEX_WEIGHT * cov, ev + more
         scored.append(Scored(min(score, 1.0), e, z, ev))
     return scored
+
+
+def _term_support(
+    e: str, z: str, c: int, s: float | None, sup: Support | None, terms: LinkedTerms, opt: GlossaryOptions
+) -> tuple[float, tuple[str, ...]] | None:
+    """(lexical coverage, evidence) of a term pair with lexical or embedding support; None without either."""
+    if sup is not None and sup.supports():
+        shown = ", ".join(f"{a}={b}" for a, b in sup.matches[:6])
+        ev = (f"support={'+'.join(sup.kinds)}", f"lex={sup.en_cov:.2f}/{sup.zh_cov:.2f}", f"matches: {shown}")
+        return sup.coverage, ev
+    n_e, n_z = len(terms.en.links[e]), len(terms.zh.links[z])
+    if s is not None and s >= opt.sim_ceil and c >= EMBED_MIN_COOC and 2 * c / (n_e + n_z) >= EMBED_MIN_DICE:
+        return 0.5, ("support=embedding+cooc",)
+    return None
 
 
 def _score_pair(

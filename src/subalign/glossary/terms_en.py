@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from subalign.glossary.candidates import Candidates, Mention
+from subalign.glossary.term_shape import term_shaped
+from subalign.lexicon.numbers import en_numbers
 from subalign.types import Document
 
 # --------------------------------------------------------------------------- English
@@ -30,7 +32,8 @@ STOP = frozenset(
     dr says said say tells told tell asks asked ask like well however meanwhile nobody somebody
     anyone anything nothing everyone everything someone something let lets get gets got make makes
     made go goes went gone come comes came take takes took see sees saw seen know knows knew become
-    becomes became back away least less half i.e e.g etc
+    becomes became back away least less half i.e e.g etc myself yourself himself herself itself
+    ourselves yourselves themselves
     """.split()
 )
 _MONTHS = frozenset(
@@ -447,20 +450,28 @@ def _term_grams(text: str, si: int, toks: list[_Tok]) -> list[tuple[str, str, in
         for n in (1, 2, 3):
             for a in range(len(r) - n + 1):
                 part = r[a : a + n]
+                if not term_shaped([t.text for t in part]):
+                    continue
                 surface = text[part[0].start : part[-1].end]
                 grams.append((term_key(surface), surface, si, part[0].start, part[-1].end))
     return grams
 
 
 def _content_runs(text: str, toks: list[_Tok]) -> list[list[_Tok]]:
-    """Runs of space-joined lower-case content words (an acronym may continue one); a possessive ends a run."""
+    """Runs of space-joined lower-case content words (an acronym may continue one); a possessive ends a run.
+
+    Number words end a run too: "twenty years" is a quantity, not a term.
+    """
     run: list[_Tok] = []
     runs: list[list[_Tok]] = []
+    numbers = [(n.start, n.end) for n in en_numbers(text)] if any(c.isalpha() for c in text) else []
+    in_number = _covered([t.start for t in toks], numbers)
     for t in toks:
         w = t.text
         joined = run and text[run[-1].end : t.start] == " "
         content = (
-            (w[:1].islower() or (_ACRONYM_RE.match(w) and run))
+            not in_number.get(t.start, False)
+            and (w[:1].islower() or (_ACRONYM_RE.match(w) and run))
             and w.lower() not in STOP
             and not w.lower().endswith("ly")
             and not any(c.isdigit() for c in w)

@@ -63,6 +63,12 @@ def _jieba_freq() -> dict:
     return jieba.dt.FREQ
 
 
+def everyday(hans: str) -> bool:
+    """Too common to be a glossary term (工人, 公司, 工厂): the test candidates pass, on the Simplified view."""
+    view = simplified_view(hans)
+    return view in _ZH_STOP or _jieba_freq().get(view, 0) > COMMON_FREQ
+
+
 def subsequence(short: str, full: str) -> bool:
     it = iter(full)
     return all(ch in it for ch in short)
