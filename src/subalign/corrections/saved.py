@@ -21,7 +21,7 @@ from subalign.subs.cues import parse_timestamp
 from subalign.text.textio import read_text
 from subalign.types import Alignment, Anchor, Cue, Document, Link, Quote, Sentence
 
-__all__ = ["alignment_from_saved", "glossary_entries", "load_json", "quote_matches", "read_glossary_entries"]
+__all__ = ["alignment_from_saved", "glossary_entries", "load_json", "quote_matches", "read_glossary_entries", "whole_number"]
 
 _ID_RE = re.compile(r"p(\d+)\.s(\d+)")
 
@@ -36,7 +36,8 @@ def load_json(data: Any, what: str) -> Any:
         raise SubalignError(f"not {what} ({type(exc).__name__}: {exc})") from None
 
 
-def _whole(x: Any, what: str) -> int:
+def whole_number(x: Any, what: str) -> int:
+    """*x* as an int if it is a whole finite number (JSON gives 3.0 too), else a one-line error naming *what*."""
     if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or int(x) != x:
         raise SubalignError(f"{what} must be a whole number, got {x!r}")
     return int(x)
@@ -59,8 +60,8 @@ def _anchor(a: Any, what: str) -> Anchor:
             raise SubalignError(f"{what} has no paragraph/sentence and no id like p12.s3")
         para, sent = m.groups()
         para, sent = int(para), int(sent)
-    return Anchor(_whole(para, f"{what}: paragraph"), _whole(sent, f"{what}: sentence"),
-                  _whole(a.get("start", 0), f"{what}: start"), _whole(a.get("end", 0), f"{what}: end"))
+    return Anchor(whole_number(para, f"{what}: paragraph"), whole_number(sent, f"{what}: sentence"),
+                  whole_number(a.get("start", 0), f"{what}: start"), whole_number(a.get("end", 0), f"{what}: end"))
 
 
 # --------------------------------------------------------------------------- alignment
@@ -98,7 +99,7 @@ def _side(obj: dict, rows: list, key: str, side: str) -> Document:
             raise SubalignError(f"{what}: needs '{key}' and '{key}_anchors' lists of one length")
         anchors = [_anchor(a, f"{what}: anchor") for a in anchors_raw]
         for i, a in zip(idx, anchors):
-            if _whole(i, f"{what}: sentence index") != len(sentences):
+            if whole_number(i, f"{what}: sentence index") != len(sentences):
                 raise SubalignError(
                     f"the alignment JSON does not take the {side}'s sentences once each in order "
                     f"(expected sentence {len(sentences)}, found sentence {i})"
@@ -155,7 +156,7 @@ def _candidate(c: Any, what: str) -> Candidate:
     numbers = c.get("cues")
     if not isinstance(numbers, list) or not numbers:
         raise SubalignError(f"{what}: 'cues' must be a non-empty list of cue numbers")
-    numbers = [_whole(x, f"{what}: cue number") for x in numbers]
+    numbers = [whole_number(x, f"{what}: cue number") for x in numbers]
     start = parse_timestamp(str(c.get("start", "")))
     end = parse_timestamp(str(c.get("end", "")))
     plains = _plains(str(c.get("subtitle_text") or ""), len(numbers))
@@ -196,7 +197,7 @@ def _quote_match(q: Any, i: int) -> QuoteMatch:
     quote = None
     if q.get("anchor"):
         a = _anchor(q["anchor"], f"{what}: anchor")
-        quote = Quote(_whole(q.get("index", i), f"{what}: index"), tuple(wording.split(" … ")), ((a.start, a.end),), a,
+        quote = Quote(whole_number(q.get("index", i), f"{what}: index"), tuple(wording.split(" … ")), ((a.start, a.end),), a,
                       str(q.get("context") or ""))
     bg = q.get("background")
     return QuoteMatch(
@@ -241,7 +242,7 @@ def _entry(e: Any, i: int) -> GlossaryEntry:
         raise SubalignError(f"{what}: 'anchors' must be a list")
     return GlossaryEntry(
         str(e.get("en", "")), str(e.get("zh", "")), str(e.get("type") or ""),
-        _float(e.get("score", 0.0), f"{what}: score"), _whole(e.get("count", 0), f"{what}: count"),
+        _float(e.get("score", 0.0), f"{what}: score"), whole_number(e.get("count", 0), f"{what}: count"),
         tuple(_anchor(a, f"{what}: anchor") for a in anchors), (),
         _strings(e.get("evidence"), f"{what}: evidence"), str(e.get("context_en") or ""),
         str(e.get("context_zh") or ""), str(e.get("zh_hant") or ""), str(e.get("pinyin") or ""),

@@ -4,13 +4,13 @@ views (:class:`QuoteView`, :class:`GlossView`) and an alignment from its JSON fi
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from subalign.errors import SubalignError
+from subalign.corrections.saved import load_json, whole_number
 from subalign.glossary.check import TermFinder, find_literals
 from subalign.subs.cues import format_timestamp
 from subalign.types import Alignment, Document, Link
@@ -52,21 +52,6 @@ class GlossView:
     tgt_spans: list[tuple[int, int]] = field(default_factory=list)
 
 
-def _loads(data: Any, what: str) -> Any:
-    if not isinstance(data, str):
-        return data
-    try:
-        return json.loads(data)
-    except (ValueError, RecursionError) as exc:
-        raise SubalignError(f"not {what} ({type(exc).__name__}: {exc})") from None
-
-
-def _int(x: Any, what: str) -> int:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or int(x) != x:
-        raise SubalignError(f"{what} must be a whole number, got {x!r}")
-    return int(x)
-
-
 def _score(x: Any) -> float | None:
     """A score to show: a finite number, else nothing (a saved file may say null, NaN or text)."""
     if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
@@ -92,7 +77,7 @@ def quote_views(quotes: Any, src: Document | None = None) -> list[QuoteView]:
     """
     if quotes is None:
         return []
-    quotes = _loads(quotes, "a subalign quotes JSON")
+    quotes = load_json(quotes, "a subalign quotes JSON")
     if isinstance(quotes, dict):
         if src is not None:
             check_saved_quotes(quotes, src)
@@ -144,12 +129,12 @@ def _quote_row(q: dict, i: int) -> QuoteView:
         raise SubalignError(f"{where}: 'anchor' must be an object")
     spans = []
     if a and "start" in a and "end" in a:
-        spans = [(_int(a["start"], f"{where}: anchor start"), _int(a["end"], f"{where}: anchor end"))]
+        spans = [(whole_number(a["start"], f"{where}: anchor start"), whole_number(a["end"], f"{where}: anchor end"))]
     cues = q.get("cues") or []
     if not isinstance(cues, list) or not all(isinstance(c, dict) for c in cues):
         raise SubalignError(f"{where}: 'cues' must be a list of objects")
     return QuoteView(
-        index=_int(q.get("index", i), f"{where}: index"),
+        index=whole_number(q.get("index", i), f"{where}: index"),
         wording=str(q.get("quote") or ""),
         anchor=_opt_str(a.get("id")) if a else None,
         spans=spans,
@@ -171,7 +156,7 @@ def _sentence_ids(doc: Document) -> dict[str, Any]:
 
 def _span_problem(doc: Document, ids: dict, a: dict, what: str) -> str | None:
     """Why the saved anchor *a* does not fit *doc* (its sentence and span), or None."""
-    start, end = _int(a.get("start"), f"{what}: start"), _int(a.get("end"), f"{what}: end")
+    start, end = whole_number(a.get("start"), f"{what}: start"), whole_number(a.get("end"), f"{what}: end")
     if not 0 <= start <= end <= len(doc.text):
         return f"{what} spans characters {start}-{end}, past the end of this text ({len(doc.text)} characters)"
     sid = a.get("id")
@@ -255,7 +240,7 @@ def glossary_views(glossary: Any, src: Document | None = None, tgt: Document | N
     """
     if glossary is None:
         return []
-    glossary = _loads(glossary, "a subalign glossary JSON")
+    glossary = load_json(glossary, "a subalign glossary JSON")
     if isinstance(glossary, dict):
         check_saved_glossary(glossary, src, tgt)
         glossary = glossary.get("entries", [])
@@ -283,7 +268,7 @@ def glossary_views(glossary: Any, src: Document | None = None, tgt: Document | N
                     str(e.get("en", "")),
                     str(e.get("zh", "")),
                     str(e.get("type", "")),
-                    _int(e["count"], f"glossary entry {i + 1}: count") if e.get("count") is not None else None,
+                    whole_number(e["count"], f"glossary entry {i + 1}: count") if e.get("count") is not None else None,
                     _score(e.get("score")),
                     _spans(e.get("anchors"), f"glossary entry {i + 1}: anchors"),
                     _spans(e.get("zh_anchors"), f"glossary entry {i + 1}: zh_anchors"),
@@ -310,7 +295,7 @@ def _spans(anchors: Any, what: str) -> list[tuple[int, int]]:
         return []
     if not isinstance(anchors, list) or not all(isinstance(a, dict) for a in anchors):
         raise SubalignError(f"{what} must be a list of objects")
-    return [(_int(a["start"], what), _int(a.get("end"), what)) for a in anchors if "start" in a]
+    return [(whole_number(a["start"], what), whole_number(a.get("end"), what)) for a in anchors if "start" in a]
 
 
 def _words(text: str) -> list[str]:
@@ -341,7 +326,7 @@ def check_saved_glossary(obj: dict, src: Document | None, tgt: Document | None) 
             for a in anchors:
                 problem = _span_problem(doc, ids, a, f"{what}: anchor {a.get('id')}")
                 if problem is None:
-                    here = doc.text[_int(a["start"], what) : _int(a["end"], what)]
+                    here = doc.text[whole_number(a["start"], what) : whole_number(a["end"], what)]
                     fits = here == zh if key == "zh_anchors" else _shares_a_word(here, en)
                     if not fits:
                         problem = f"{what}: the text at anchor {a.get('id')} is “{_clip(here)}”"
@@ -373,13 +358,13 @@ def alignment_from_json(data: str | dict, src: Document, tgt: Document | None = 
     count, and each saved anchor and text must be the sentence's here), else
     :class:`SubalignError` says which side is out of date.
     """
-    obj = _loads(data, "a subalign alignment JSON")
+    obj = load_json(data, "a subalign alignment JSON")
     try:
         rows = obj["links"]
         links = [
             Link(
-                tuple(_int(i, "a sentence index") for i in r["src"]),
-                tuple(_int(i, "a sentence index") for i in r["tgt"]),
+                tuple(whole_number(i, "a sentence index") for i in r["src"]),
+                tuple(whole_number(i, "a sentence index") for i in r["tgt"]),
                 _score(r.get("score")) or 0.0,
             )
             for r in rows
