@@ -298,13 +298,17 @@ def test_bilingual_subtitles_use_the_review_language(encoder):
 
 def test_tsv_parsed_back(zh_matches, zh_cues):
     rows = list(csv.DictReader(io.StringIO(to_tsv(zh_matches)), delimiter="\t"))
-    assert list(rows[0]) == TSV_COLUMNS == ["quote", "anchor", "status", "cues", "start", "end", "score", "subtitle_text"]
+    # new columns only at the end: the first eight are as they always were
+    assert list(rows[0]) == TSV_COLUMNS == [
+        "quote", "anchor", "status", "cues", "start", "end", "score", "subtitle_text", "confidence"
+    ]
     assert len(rows) == len(zh_matches)
     by_number = {c.number: c for c in zh_cues}
     for row, m in zip(rows, zh_matches):
         assert row["quote"] == m.wording and row["anchor"] == m.anchor.id
         assert row["status"] == m.status
         float(row["score"])
+        assert float(row["confidence"]) == pytest.approx(m.confidence, abs=5e-4)
         if m.found:
             numbers = [int(n) for n in row["cues"].split(",")]
             assert numbers == [c.number for c in m.cues]
@@ -327,6 +331,9 @@ def test_json_parsed_back(zh_matches):
         assert len(row["runner_up"]) == len(m.runner_up) >= 1
         assert {"cues", "start", "end", "score", "matched_text"} <= set(row["runner_up"][0])
         assert row["best"]["cues"] == m.best.numbers  # even when not found
+        assert row["confidence"] == m.confidence and 0.0 <= row["confidence"] <= 1.0
+        assert {"gap", "margin", "sim", "z"} <= set(row["features"])
+        assert "via" not in row  # only with a second track
 
 
 def test_srt_output_reread_by_srt(zh_matches, zh_cues):

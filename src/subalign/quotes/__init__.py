@@ -1,1 +1,2 @@
-"""Quotations: extracted from a review (extract), matched against subtitle cues (match), written out (formats)."""
+"""Quotations: extracted from a review (extract), matched against subtitle cues (match, scoring, film),
+found or not (decide, negation), through a second track in the review's language (via), written out (formats)."""

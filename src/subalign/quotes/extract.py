@@ -42,6 +42,7 @@ import bisect
 import re
 
 from subalign.text.cjk import CJK, join_cjk_aware, simplified_view
+from subalign.text.documents import document_from_text
 from subalign.types import Anchor, Document, Quote, Sentence
 
 PAIRED_QUOTES = {"“": "”", "「": "」", "『": "』", "﹁": "﹂", "﹃": "﹄"}
@@ -99,8 +100,6 @@ def extract_quotes(doc: Document) -> list[Quote]:
 
 def extract_quotes_from_text(text: str, lang: str | None = None) -> list[Quote]:
     """Convenience: segment *text* (language detected unless given) and extract its quotes."""
-    from subalign.text.documents import document_from_text
-
     if not text.strip():
         return []
     return extract_quotes(document_from_text(text, lang=lang))

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from subalign.aligner.windows import embed_windows
 from subalign.errors import SubalignError
 from subalign.quotes.units import (
     DEFAULT_MAX_CUES,
@@ -100,8 +101,6 @@ def prepare_film(
     *lang* (``zh``/``en``) is only used to join phrases for display and
     lexical matching; by default it is read from the script of the cues.
     """
-    from subalign.aligner.windows import embed_windows
-
     if not cues:
         raise SubalignError("the subtitles have no cues to search")
     if max_cues < 1:

@@ -12,35 +12,53 @@ from typing import Any
 from subalign.aligner.formats import TsvDialect, anchor_dict, flat
 from subalign.quotes.units import Candidate, QuoteMatch
 from subalign.subs.cues import format_timestamp
+from subalign.subs.write import write_srt
 from subalign.errors import SubalignError
 from subalign.types import Anchor, Cue
+
 
 def _numbers(cues: Sequence[Cue]) -> str:
     return ",".join(str(c.number) for c in cues)
 
 
-TSV_COLUMNS = ["quote", "anchor", "status", "cues", "start", "end", "score", "subtitle_text"]
+#: New columns go at the end, so readers of the older columns by position still work.
+TSV_COLUMNS = ["quote", "anchor", "status", "cues", "start", "end", "score", "subtitle_text", "confidence"]
+#: Added after TSV_COLUMNS when the matches came through a second track (``--via``).
+VIA_COLUMNS = ["via_cues", "via_start", "via_end", "via_text"]
+
+
+def _confidence(c: Candidate | None) -> str:
+    return f"{c.confidence:.3f}" if c is not None and c.confidence is not None else ""
+
+
+def _cells(c: Candidate | None) -> list[str]:
+    """cues, start, end, text of a matched place (empty cells when there is none)."""
+    if c is None:
+        return ["", "", "", ""]
+    return [_numbers(c.cues), format_timestamp(c.start_ms), format_timestamp(c.end_ms), flat(c.subtitle_text).strip()]
 
 
 def to_tsv(matches: Sequence[QuoteMatch]) -> str:
-    """Header ``quote anchor status cues start end score subtitle_text``, one row per quote.
+    """Header :data:`TSV_COLUMNS` (+ :data:`VIA_COLUMNS` when any match has a via track), one row per quote.
 
     ``cues`` are cue numbers as written in the file; times ``HH:MM:SS,mmm``;
-    for ``not_found`` rows cues, times and text are empty and ``score`` is
-    the best (insufficient) score.
+    for ``not_found`` rows cues, times and text are empty and ``score`` and
+    ``confidence`` are the best (insufficient) place's.  ``confidence`` is the
+    probability that the place is right (empty for a model with no fitted
+    decision).  The ``via_*`` cells are the cues of the second track.
     """
+    via = any(m.via is not None for m in matches)
     buf = io.StringIO()
     w = csv.writer(buf, dialect=TsvDialect)
-    w.writerow(TSV_COLUMNS)
+    w.writerow(TSV_COLUMNS + (VIA_COLUMNS if via else []))
     for m in matches:
         anchor = m.anchor.id if m.anchor else ""
         score = f"{m.best.score:.3f}" if m.best else ""
-        if m.found:
-            b = m.best
-            w.writerow([flat(m.wording).strip(), anchor, m.status, _numbers(b.cues), format_timestamp(b.start_ms),
-                        format_timestamp(b.end_ms), score, flat(b.subtitle_text).strip()])
-        else:
-            w.writerow([flat(m.wording).strip(), anchor, m.status, "", "", "", score, ""])
+        cues, start, end, text = _cells(m.best if m.found else None)
+        row = [flat(m.wording).strip(), anchor, m.status, cues, start, end, score, text, _confidence(m.best)]
+        if via:
+            row += _cells(m.via if m.found else None)
+        w.writerow(row)
     return buf.getvalue()
 
 
@@ -56,6 +74,7 @@ def _candidate_dict(c: Candidate) -> dict[str, Any]:
         "end": format_timestamp(c.end_ms),
         "score": c.score,
         "similarity": c.similarity,
+        "confidence": c.confidence,
         "matched_text": c.text,
         "subtitle_text": c.subtitle_text,
     }
@@ -70,7 +89,9 @@ def _anchor_dict(a: Anchor | None) -> dict[str, Any] | None:
 
 def to_json(matches: Sequence[QuoteMatch], *, info: dict[str, Any] | None = None) -> str:
     """Everything in the TSV plus cue details, the best place of not-found quotes,
-    runner-up candidates, the background, and the review sentence around the quote."""
+    runner-up candidates, the background, what the decision saw (``features``),
+    the review sentence around the quote, and with a via track its cues (``via_cues``)
+    and place (``via``)."""
     rows = []
     for i, m in enumerate(matches):
         row: dict[str, Any] = {
@@ -81,15 +102,20 @@ def to_json(matches: Sequence[QuoteMatch], *, info: dict[str, Any] | None = None
             "context": m.quote.context if m.quote is not None else None,
             "status": m.status,
             "score": m.best.score if m.best else None,
+            "confidence": m.confidence,
             "cues": [_cue_dict(c) for c in m.cues],
             "start": format_timestamp(m.best.start_ms) if m.found else None,
             "end": format_timestamp(m.best.end_ms) if m.found else None,
             "subtitle_text": m.best.subtitle_text if m.found else None,
             "best": _candidate_dict(m.best) if m.best else None,
             "background": m.background,
+            "features": m.features or None,
             "note": m.note or None,
             "runner_up": [_candidate_dict(c) for c in m.runner_up],
         }
+        if m.via is not None:
+            row["via_cues"] = [_cue_dict(c) for c in m.via_cues]
+            row["via"] = _candidate_dict(m.via)
         rows.append(row)
     found = sum(m.found for m in matches)
     obj = {**(info or {}), "summary": {"quotes": len(matches), "found": found, "not_found": len(matches) - found},
@@ -114,10 +140,9 @@ def to_srt(
     ``context`` neighbouring cues on each side are included as they are.
     Cues are renumbered 1..n; the sidecar maps each output cue to its source
     cue number and to the anchor(s) of the quote(s) it belongs to, each with
-    its role (``quote``, or ``context`` for a neighbouring cue).
+    its role (``quote``, or ``context`` for a neighbouring cue), the quote's
+    confidence and, through a via track, that track's cue numbers.
     """
-    from subalign.subs.write import write_srt
-
     if context < 0:
         raise SubalignError(f"context must not be negative, got {context}")
     cues = list(all_cues)
@@ -160,6 +185,8 @@ def to_srt(
                     "quote_index": m.quote.index if m.quote is not None else qi,
                     "quote": m.wording,
                     "role": role,
+                    "confidence": m.confidence,
+                    **({"via_cues": [v.number for v in m.via_cues]} if m.via is not None else {}),
                 }
             )
         sidecar.append(

@@ -51,16 +51,24 @@ Margin and the not-found decision
     a quote that is merely on topic, or so generic that it fits many places,
     has a background close to its best match and a low score; a line that is
     really said stands out.  Because the background is the top of the film's
-    own "noise", a longer film raises the bar by itself.  A quote is
-    ``found`` when its score is at least the threshold (:data:`DEFAULT_THRESHOLD`,
-    see the comment there for its calibration; :func:`default_threshold`
-    for other models).
+    own "noise", a longer film raises the bar by itself.
+
+    The decision is calibrated on a real film (:mod:`subalign.quotes.decide`):
+    the gap to the runner-up and the margin over the background give
+    ``confidence``, the probability that the best place is right, and a quote
+    is ``found`` when it reaches the fitted ``min_confidence``.  For a model
+    with no fitted decision, or with an explicit ``threshold``, a quote is
+    found when its score reaches the threshold (:data:`DEFAULT_THRESHOLD`,
+    see the comment there; :func:`default_threshold` for other models).
+    In the same language a line that says the opposite of the quote ("You
+    won't regret it" for "You will regret it") never counts as found
+    (:mod:`subalign.quotes.negation`).
 
 One line, one quote
     Finally, found quotes claim their cues strongest first (competitive
     linking): a quote whose best place overlaps a stronger quote's match,
     and which is not the same words (a repeated quote, or a fragment of a
-    longer one), moves to its next free place above the threshold or becomes
+    longer one), moves to its next free place that passes the decision or becomes
     ``not_found``.  A quoted press statement about "valued customers" thus
     cannot take the line "not one customer ever complained" that the review
     quotes elsewhere.
@@ -82,13 +90,17 @@ writers are in :mod:`subalign.quotes.formats`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from subalign.errors import SubalignError
+from subalign.quotes.decide import Decision, decision_for, features
 from subalign.quotes.extract import quote_for_matching
 from subalign.quotes.film import Film
-from subalign.quotes.scoring import _as_film, _make_query, _rank, _use_lexical
+from subalign.quotes.negation import says_the_opposite
+from subalign.quotes.scoring import Evidence, Ranked, as_film, make_query, rank, use_lexical
 from subalign.quotes.units import (
     Candidate,
     DEFAULT_MAX_CUES,
@@ -115,20 +127,23 @@ def search(
     max_cues: int = DEFAULT_MAX_CUES,
     max_gap_s: float = DEFAULT_MAX_GAP_S,
     lexical: bool | None = None,
+    evidence: Evidence | None = None,
 ) -> list[Candidate]:
     """The *top* places in the film that best say *text*, best first, never overlapping.
 
-    Each hit's ``score`` is comparable with :data:`DEFAULT_THRESHOLD`; *cues*
-    may be a prepared :class:`Film`.
+    Each hit's ``score`` is comparable with :data:`DEFAULT_THRESHOLD` and its
+    ``confidence`` with the fitted decision's ``min_confidence``
+    (:func:`subalign.quotes.decide.decision_for`); *cues* may be a prepared :class:`Film`.
     """
     if not text or not text.strip():
         raise SubalignError("nothing to search for: the text is empty")
     if top < 1:
         raise SubalignError(f"--top must be at least 1, got {top}")
-    film = _as_film(cues, encoder, max_cues, max_gap_s, [text])
-    query = _make_query(" ".join(text.split()))
-    hits, _ = _rank(film, [query], _use_lexical(lexical, [text], film), top)[0]
-    return hits
+    film = as_film(cues, encoder, max_cues, max_gap_s, [text])
+    query = make_query(" ".join(text.split()))
+    use_lex = use_lexical(lexical, [text], film)
+    ranked = rank(film, [query], use_lex, max(top, 2), evidence)[0]
+    return _with_confidence(ranked, decision_for(film.encoder, use_lex, len(film.cues)))[:top]
 
 
 def find_quotes(
@@ -139,8 +154,10 @@ def find_quotes(
     max_cues: int = DEFAULT_MAX_CUES,
     max_gap_s: float = DEFAULT_MAX_GAP_S,
     threshold: float | None = None,
+    min_confidence: float | None = None,
     lexical: bool | None = None,
     runner_ups: int = 3,
+    evidence: Evidence | None = None,
 ) -> list[QuoteMatch]:
     """Find every quote in the subtitles, in the order given (see the module doc).
 
@@ -149,34 +166,75 @@ def find_quotes(
     (default: on when quotes and subtitles are in the same script).  *cues*
     may be a prepared :class:`Film` (then its own encoder, ``max_cues`` and
     ``max_gap_s`` apply, and bilingual cues are not split by language).
-    ``threshold`` defaults to :func:`default_threshold` of the encoder.
+
+    The decision: with an explicit *threshold*, a quote is found when its
+    ``score`` (the margin) reaches it, as before calibrated decisions existed;
+    otherwise when its ``confidence`` reaches *min_confidence* (default: the
+    fitted decision's, :mod:`subalign.quotes.decide`), or, for a model with no
+    fitted decision, when its score reaches :func:`default_threshold`.
+    *evidence* adds lexical evidence to every similarity (:data:`Evidence`).
     """
     texts = [quote_for_matching(q) if isinstance(q, Quote) else " ".join(str(q).split()) for q in quotes]
     if not quotes:
         return []
-    film = _as_film(cues, encoder, max_cues, max_gap_s, texts)
-    if threshold is None:
-        threshold = default_threshold(film.encoder)
-    use_lex = _use_lexical(lexical, texts, film)
-    queries = [_make_query(t or (q.text if isinstance(q, Quote) else str(q))) for q, t in zip(quotes, texts)]
-    ranked = _rank(film, queries, use_lex, 1 + runner_ups)
+    film = as_film(cues, encoder, max_cues, max_gap_s, texts)
+    use_lex = use_lexical(lexical, texts, film)
+    fitted = decision_for(film.encoder, use_lex, len(film.cues))
+    accept = _acceptance(film.encoder, threshold, min_confidence, fitted)
+    queries = [make_query(t or (q.text if isinstance(q, Quote) else str(q))) for q, t in zip(quotes, texts)]
+    ranked = rank(film, queries, use_lex, 1 + max(runner_ups, 1), evidence)
     out: list[QuoteMatch] = []
-    for q, query, (hits, background) in zip(quotes, queries, ranked):
+    for q, query, r in zip(quotes, queries, ranked):
+        hits = _with_confidence(r, fitted)
         best = hits[0] if hits else None
-        status = "found" if best is not None and best.score >= threshold else "not_found"
+        status = "found" if best is not None and accept(best) else "not_found"
         note = f"long quotation: matched by its first {len(query.text)} characters" if query.cut else ""
+        if status == "found" and use_lex and says_the_opposite(query.text, best.text):
+            status = "not_found"
+            note = "; ".join(filter(None, [note, "the subtitles say the opposite"]))
+        feats = {}
+        if best is not None:
+            feats = features(best.similarity, hits[1].similarity if len(hits) > 1 else None, r.background, r.mean, r.std)
         out.append(
             QuoteMatch(
                 text=query.text,
                 status=status,
                 best=best,
-                runner_up=hits[1:],
-                background=round(background, 4),
+                runner_up=hits[1 : 1 + runner_ups],
+                background=round(r.background, 4),
                 quote=q if isinstance(q, Quote) else None,
                 note=note,
+                features=feats,
             )
         )
-    _one_line_one_quote(out, film.encoder, threshold)
+    _one_line_one_quote(out, film.encoder, accept)
+    return out
+
+
+def _acceptance(encoder, threshold: float | None, min_confidence: float | None, fitted: Decision | None):
+    """The found test for one candidate (see :func:`find_quotes`)."""
+    if threshold is None and fitted is not None:
+        limit = fitted.min_confidence if min_confidence is None else min_confidence
+        return lambda c: c.confidence is not None and c.confidence >= limit
+    bar = default_threshold(encoder) if threshold is None else threshold
+    return lambda c: c.score >= bar
+
+
+def _with_confidence(r: Ranked, fitted: Decision | None) -> list[Candidate]:
+    """The ranked places, each with its confidence.
+
+    The best place's gap is to the runner-up.  A runner-up's confidence is
+    what it would be if the best place were ruled out (taken by another quote,
+    see :func:`_one_line_one_quote`): its gap is to the best of the others.
+    """
+    if fitted is None or not r.hits:
+        return list(r.hits)
+    out = []
+    for i, h in enumerate(r.hits):
+        others = [o for k, o in enumerate(r.hits[1:], 1) if k != i]
+        other_sim = others[0].similarity if others else None
+        feats = features(h.similarity, other_sim, r.background, r.mean, r.std)
+        out.append(replace(h, confidence=fitted.confidence(feats)))
     return out
 
 
@@ -186,18 +244,16 @@ SAME_QUOTE_PARTIAL = 90.0
 SAME_QUOTE_COSINE = 0.8
 
 
-def _one_line_one_quote(matches: list[QuoteMatch], encoder, threshold: float) -> None:
+def _one_line_one_quote(matches: list[QuoteMatch], encoder, accept) -> None:
     """Competitive linking: a line of the film is the translation of at most one quotation.
 
     A press statement about "valued customers" may land, by topic, on the
     line "not one customer ever complained" that the review quotes elsewhere.
     Found quotes claim their cues strongest first; a quote whose match
     overlaps a stronger one's moves to its next place that is free and good
-    enough, or becomes ``not_found``.  Quotes that are the same words (a
+    enough (*accept*), or becomes ``not_found``.  Quotes that are the same words (a
     repeated quotation, or a fragment of a longer one) may share cues.
     """
-    from rapidfuzz import fuzz
-
     order = sorted((i for i, m in enumerate(matches) if m.found), key=lambda i: -matches[i].best.similarity)
     claims: list[tuple[int, set[tuple[int, int]]]] = []
     vectors: dict[int, np.ndarray] = {}
@@ -224,7 +280,7 @@ def _one_line_one_quote(matches: list[QuoteMatch], encoder, threshold: float) ->
         if j is None:
             claims.append((i, {key(c) for c in m.best.cues}))
             continue
-        alt = next((c for c in m.runner_up if c.score >= threshold and rival(i, c) is None), None)
+        alt = next((c for c in m.runner_up if accept(c) and rival(i, c) is None), None)
         taken_by = matches[j].anchor.id if matches[j].anchor else f"#{j}"
         if alt is None:
             m.status = "not_found"

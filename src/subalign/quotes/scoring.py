@@ -5,11 +5,13 @@ language), the sentence-to-phrase alignment, the CSLS-style background margin, t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
 
 from subalign.quotes.film import Film, prepare_film
 from subalign.quotes.units import (
@@ -24,31 +26,61 @@ from subalign.quotes.units import (
     split_units,
     window_max_chars,
 )
+from subalign.subs.bilingual import cues_for_language, split_bilingual
 from subalign.text.cjk import join_cjk_aware
 from subalign.text.segment import cut_long_text
 from subalign.types import Cue
+
+#: Lexical evidence from outside (a bilingual lexicon, say): for each query
+#: text, a score in [0, 1] per valid window of the film (``film.win_*`` order),
+#: e.g. the share of the quote's words whose translation the window contains.
+#: It enters every similarity as ``EVIDENCE_WEIGHT · (e - mean_e)`` (centred on
+#: the query's mean over the film, like the other terms).  The fitted decisions
+#: (:mod:`subalign.quotes.decide`) were fitted without it: refit with
+#: ``benchmarks/real_quotes_bench.py --fit`` when a source of evidence is added.
+Evidence = Callable[[Sequence[str], Film], np.ndarray]
+EVIDENCE_WEIGHT = 0.15
 
 
 # ----------------------------------------------------------------------------- scoring
 
 
-def _lexical(queries: list[str], keys: list[str]) -> np.ndarray:
-    """rapidfuzz similarity in [0, 1] of each query with each key (:func:`_lexical_key` forms)."""
-    from rapidfuzz import fuzz
-    from rapidfuzz.process import cdist
+#: rapidfuzz's ``partial_ratio`` costs ~60 times its ``ratio``: it is computed
+#: only for each query's SHORTLIST best windows by cosine + ratio (elsewhere
+#: ``ratio`` stands in, a lower value that cannot lift a window into first
+#: place), and the centring mean is taken over at most REFERENCE_SAMPLE phrases.
+SHORTLIST = 256
+REFERENCE_SAMPLE = 200
 
+
+def _lexical(queries: list[str], keys: list[str], prior: np.ndarray | None = None) -> np.ndarray:
+    """rapidfuzz similarity in [0, 1] of each query with each key (:func:`_lexical_key` forms).
+
+    ``(ratio + partial_ratio · min(1, len(key) / len(query))) / 200``: partial_ratio
+    finds the shorter text inside the longer, and a window shorter than the
+    quote only gets credit for the share of the quote it can hold.  With
+    *prior* (a score per query and key), partial_ratio is computed only on the
+    :data:`SHORTLIST` keys that score best on ``prior + ratio``.
+    """
     qk = [_lexical_key(q) for q in queries]
     ratio = cdist(qk, keys, scorer=fuzz.ratio, dtype=np.float32, workers=-1)
-    partial = cdist(qk, keys, scorer=fuzz.partial_ratio, dtype=np.float32, workers=-1)
+    if prior is None or len(keys) <= SHORTLIST:
+        partial = cdist(qk, keys, scorer=fuzz.partial_ratio, dtype=np.float32, workers=-1)
+    else:
+        partial = ratio.copy()
+        top = np.argpartition(-(prior + ratio / 100.0), SHORTLIST, axis=1)[:, :SHORTLIST]
+        for i, cols in enumerate(top):
+            picked = [keys[j] for j in cols]
+            partial[i, cols] = cdist([qk[i]], picked, scorer=fuzz.partial_ratio, dtype=np.float32)[0]
     qlen = np.array([max(1, len(q)) for q in qk], dtype=np.float32)[:, None]
     klen = np.array([len(k) for k in keys], dtype=np.float32)[None, :]
-    # partial_ratio finds the shorter text inside the longer; a window shorter
-    # than the quote only gets credit for the share of the quote it can hold.
     partial *= np.minimum(1.0, klen / qlen)
     return (ratio + partial) / 200.0
 
 
-def _similarities(vectors: np.ndarray, texts: list[str], film: Film, lexical: bool) -> list[np.ndarray]:
+def _similarities(
+    vectors: np.ndarray, texts: list[str], film: Film, lexical: bool, evidence: Evidence | None = None
+) -> list[np.ndarray]:
     """``out[k][q, a]``: normalised similarity of query q with the window of k phrases at a.
 
     Invalid windows get -inf.  Normalisation: ``(s - mean) / (1 - mean)`` with
@@ -59,10 +91,16 @@ def _similarities(vectors: np.ndarray, texts: list[str], film: Film, lexical: bo
     mean = (vectors @ film.ref_emb.T).mean(axis=1, keepdims=True)
     sims = (sims - mean) / np.maximum(1.0 - mean, 1e-6)
     if lexical:
-        lex = _lexical(texts, film.window_keys())
-        lmean = _lexical(texts, film.ref_keys()).mean(axis=1, keepdims=True)
+        lex = _lexical(texts, film.window_keys(), sims)
+        refs = film.ref_keys()
+        lmean = _lexical(texts, refs[:: max(1, len(refs) // REFERENCE_SAMPLE)]).mean(axis=1, keepdims=True)
         lex = (lex - lmean) / np.maximum(1.0 - lmean, 1e-6)
         sims = (1.0 - LEXICAL_WEIGHT) * sims + LEXICAL_WEIGHT * lex
+    if evidence is not None:
+        ev = np.asarray(evidence(texts, film), dtype=np.float64)
+        if ev.shape != sims.shape:
+            raise ValueError(f"lexical evidence has shape {ev.shape}, expected {sims.shape}")
+        sims = sims + EVIDENCE_WEIGHT * (ev - ev.mean(axis=1, keepdims=True))
     n = len(film.phrases)
     out: list[np.ndarray] = [np.zeros((len(texts), 0))]
     for k in range(1, film.max_phrases + 1):
@@ -135,7 +173,9 @@ def _unit_alignment(unit_sims, weights, a: int, length: int) -> list[tuple[int, 
 
 
 @dataclass
-class _Query:
+class Query:
+    """A quote or phrase as matched: its (possibly cut) text and its weighted units."""
+
     text: str
     units: list[str]
     weights: np.ndarray
@@ -174,15 +214,28 @@ def bounded_query(text: str) -> tuple[str, list[str], bool]:
     return join_cjk_aware(units), units, True
 
 
-def _make_query(text: str) -> _Query:
+def make_query(text: str) -> Query:
+    """The :class:`Query` for *text*: a bounded prefix (:func:`bounded_query`), units weighted by length."""
     matched, units, cut = bounded_query(text)
     w = np.array([max(1, len(u.replace(" ", ""))) for u in units], dtype=np.float64)
-    return _Query(matched, units, w / w.sum(), cut)
+    return Query(matched, units, w / w.sum(), cut)
 
 
-def _rank(film: Film, queries: list[_Query], lexical: bool, top: int) -> list[tuple[list[Candidate], float]]:
-    """For each query: its best places (mutually non-overlapping, best first) and its background."""
-    results: list[tuple[list[Candidate], float]] = []
+@dataclass
+class Ranked:
+    """One query's best places (mutually non-overlapping, best first), its background
+    (see :mod:`subalign.quotes.match`), and the mean and standard deviation of its
+    scores over all the film's windows (the film's own distribution, for :mod:`decide`)."""
+
+    hits: list[Candidate]
+    background: float
+    mean: float
+    std: float
+
+
+def rank(film: Film, queries: list[Query], lexical: bool, top: int, evidence: Evidence | None = None) -> list[Ranked]:
+    """For each query, its :class:`Ranked` places in *film* (*top* of them at most)."""
+    results: list[Ranked] = []
     n = len(film.phrases)
     kmax = film.max_phrases
     penalty = [None] + [CUE_PENALTY * (film.owner[k - 1 :] - film.owner[: n - k + 1]) for k in range(1, kmax + 1)]
@@ -197,7 +250,7 @@ def _rank(film: Film, queries: list[_Query], lexical: bool, top: int) -> list[tu
             if len(q.units) > 1:
                 texts.extend(q.units)
         vecs = np.asarray(film.encoder.encode(texts), dtype=np.float32)
-        sims = _similarities(vecs, texts, film, lexical)
+        sims = _similarities(vecs, texts, film, lexical, evidence)
         for q, (row, urow) in zip(part, rows):
             unit_sims = None
             if len(q.units) > 1:
@@ -212,9 +265,11 @@ def _rank(film: Film, queries: list[_Query], lexical: bool, top: int) -> list[tu
     return results
 
 
-def _pick(film: Film, q: _Query, scores: list[np.ndarray], unit_sims, top: int) -> tuple[list[Candidate], float]:
+def _pick(film: Film, q: Query, scores: list[np.ndarray], unit_sims, top: int) -> Ranked:
     """Greedy non-overlapping best windows; the background is the mean of the BACKGROUND_K after the first."""
     flat = np.concatenate(scores)
+    valid = flat[flat > _NEG / 2]
+    mean, std = (float(valid.mean()), float(valid.std())) if len(valid) else (0.0, 0.0)
     lengths = np.concatenate([np.full(len(s), k, dtype=np.int64) for k, s in enumerate(scores, 1)])
     starts = np.concatenate([np.arange(len(s), dtype=np.int64) for s in scores])
     want = max(top, BACKGROUND_K + 1)
@@ -245,7 +300,7 @@ def _pick(film: Film, q: _Query, scores: list[np.ndarray], unit_sims, top: int) 
             break
         order_size = min(len(flat), order_size * 4)
     if not picked:
-        return [], 0.0
+        return Ranked([], 0.0, mean, std)
     others = [s for s, _, _ in picked[1 : BACKGROUND_K + 1]]
     # Never below the film's mean (0 after centring): a background can only raise the bar.
     background = max(0.0, float(np.mean(others))) if others else 0.0
@@ -274,20 +329,31 @@ def _pick(film: Film, q: _Query, scores: list[np.ndarray], unit_sims, top: int) 
                 alignment=alignment,
             )
         )
-    return out, background
+    return Ranked(out, background, mean, std)
 
 
-def _use_lexical(lexical: bool | None, texts: Sequence[str], film: Film) -> bool:
+def use_lexical(lexical: bool | None, texts: Sequence[str], film: Film) -> bool:
+    """Blend string similarity in? *lexical* if given, else when quotes and film share a script."""
     if lexical is not None:
         return lexical
     return script_of(" ".join(texts)) == film.lang
 
 
-def _as_film(cues_or_film, encoder, max_cues, max_gap_s, query_texts: Sequence[str]) -> Film:
+def as_film(cues_or_film, encoder, max_cues, max_gap_s, query_texts: Sequence[str]) -> Film:
+    """*cues_or_film* as a prepared :class:`Film` (bilingual cues matched on the quotes' language).
+
+    The film is matched on the cut cues but reports the cues of the file,
+    ``plain`` included, so a match's cues are the caller's own cue objects.
+    """
     if isinstance(cues_or_film, Film):
         return cues_or_film
-    cues = _cues_for_query(list(cues_or_film), query_texts)
-    return prepare_film(cues, encoder, max_cues=max_cues, max_gap_s=max_gap_s)
+    given = list(cues_or_film)
+    cues = _cues_for_query(given, query_texts)
+    film = prepare_film(cues, encoder, max_cues=max_cues, max_gap_s=max_gap_s)
+    if cues is not given:
+        original = {(c.position, c.number, c.start_ms, c.end_ms): c for c in given}
+        film.cues = [original[(c.position, c.number, c.start_ms, c.end_ms)] for c in film.cues]
+    return film
 
 
 def _cues_for_query(cues: list[Cue], query_texts: Sequence[str]) -> list[Cue]:
@@ -298,8 +364,6 @@ def _cues_for_query(cues: list[Cue], query_texts: Sequence[str]) -> list[Cue]:
     an English review is matched against the English lines (same-language,
     with lexical matching) and a Chinese one against the Chinese lines.
     """
-    from subalign.subs.bilingual import cues_for_language, split_bilingual
-
     if not cues or not query_texts:
         return cues
     sample = cues[:: max(1, len(cues) // 400)]

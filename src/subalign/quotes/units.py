@@ -76,6 +76,9 @@ class Candidate:
     be less than the cues' full text when the quote starts or ends mid-cue.
     ``alignment`` lists, for each matched cue number, the quote sentences
     aligned to phrases of that cue (empty for single-sentence quotes).
+    ``confidence`` is the calibrated probability that this place is where the
+    quote is said (:mod:`subalign.quotes.decide`; None for a model without a
+    fitted decision).
     """
 
     cues: tuple[Cue, ...]
@@ -83,6 +86,7 @@ class Candidate:
     similarity: float
     text: str
     alignment: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    confidence: float | None = None
 
     @property
     def numbers(self) -> list[int]:
@@ -109,6 +113,10 @@ class QuoteMatch:
     ``status`` is ``found`` or ``not_found``; ``cues`` are the matched cues
     (empty when not found); ``best`` is the best place even when it was not
     good enough; ``runner_up`` the next best places elsewhere in the film.
+    ``features`` are what the decision saw (:func:`subalign.quotes.decide.features`).
+    ``via`` is set when the quote was found through a second track in the
+    review's language (:mod:`subalign.quotes.via`): ``best`` then holds the
+    cues of the main track, ``via`` those of the second track.
     """
 
     text: str  # the text that was matched (quote_for_matching for a Quote)
@@ -118,6 +126,8 @@ class QuoteMatch:
     background: float = 0.0
     quote: Quote | None = None
     note: str = ""
+    features: dict[str, float] = field(default_factory=dict)
+    via: Candidate | None = None
 
     @property
     def found(self) -> bool:
@@ -130,6 +140,16 @@ class QuoteMatch:
     @property
     def score(self) -> float:
         return self.best.score if self.best else float("-inf")
+
+    @property
+    def confidence(self) -> float | None:
+        """Probability that the best place is right (None without a fitted decision)."""
+        return self.best.confidence if self.best else None
+
+    @property
+    def via_cues(self) -> list[Cue]:
+        """The matched cues of the second track (``--via``), empty when not found or no via."""
+        return list(self.via.cues) if self.found and self.via else []
 
     @property
     def wording(self) -> str:

@@ -1,0 +1,143 @@
+"""``--via``: quotes found in a second track in the review's language and carried over to the main track.
+
+The pair is samples/dual (an invented scene: a Chinese track, and an English
+track segmented differently, shifted by 2.35 s and drifting 0.12 %), whose
+gold.json links say which Chinese cues carry each English cue's line.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from subalign.quotes.extract import extract_quotes
+from subalign.quotes.formats import TSV_COLUMNS, VIA_COLUMNS, to_json, to_srt, to_tsv
+from subalign.quotes.via import find_quotes_via, prepare_via, search_via
+from subalign.subs.read import read_subtitles
+from subalign.text.documents import document_from_text
+
+DUAL = Path(__file__).resolve().parents[1] / "samples" / "dual"
+
+REVIEW = """The night shift
+
+Xu introduces herself to the camera: “My name is Xu Chunhua. I'm from Nanchong, in Sichuan.” Her daughter is far away: “I call her every Sunday night, but she hardly talks to me anymore,” she says.
+
+When a colleague notices her hands, she shrugs: “It's nothing … the smell gets to me at night.” The rules are simple: “If the leader sees you, she'll dock your pay.” And the glue? “Nobody knows. The barrels have no labels.”
+
+The company answered with a statement: “We regret any inconvenience to our valued partners.” The factory gate carries the motto “Harmony brings prosperity”.
+"""
+# quote -> English cue numbers (None: never said)
+EXPECTED_EN = {
+    "My name is Xu Chunhua. I'm from Nanchong, in Sichuan.": [9],
+    "I call her every Sunday night, but she hardly talks to me anymore,": [14, 15],
+    "It's nothing … the smell gets to me at night.": [17],
+    "If the leader sees you, she'll dock your pay.": [8],
+    "Nobody knows. The barrels have no labels.": [21, 22],
+    "We regret any inconvenience to our valued partners.": None,
+    "Harmony brings prosperity": None,
+}
+
+
+def gold_zh(en_numbers: list[int]) -> list[int]:
+    links = json.loads((DUAL / "gold.json").read_text(encoding="utf-8"))["links"]
+    return sorted({a for link in links if set(link["b"]) & set(en_numbers) for a in link["a"]})
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    from subalign.encoders import load_encoder
+
+    return load_encoder("use-m3")
+
+
+@pytest.fixture(scope="module")
+def tracks():
+    return read_subtitles(DUAL / "film.zh.srt"), read_subtitles(DUAL / "film.en.srt")
+
+
+@pytest.fixture(scope="module")
+def quotes():
+    return extract_quotes(document_from_text(REVIEW, lang="en"))
+
+
+@pytest.fixture(scope="module")
+def matches(encoder, tracks, quotes):
+    zh, en = tracks
+    return find_quotes_via(quotes, prepare_via(zh, en, encoder))
+
+
+def numbers(cues) -> list[int]:
+    return [c.number for c in cues]
+
+
+def test_quotes_found_in_both_tracks(matches, tracks):
+    zh, _ = tracks
+    zh_by_number = {c.number: c for c in zh}
+    assert [m.wording for m in matches] == list(EXPECTED_EN)
+    for m in matches:
+        en = EXPECTED_EN[m.wording]
+        if en is None:
+            assert m.status == "not_found" and m.cues == [] and m.via_cues == [], m.wording
+            continue
+        assert m.status == "found", (m.wording, m.score, m.confidence)
+        assert numbers(m.via_cues) == en
+        assert numbers(m.cues) == gold_zh(en), m.wording
+        assert 0.5 < m.confidence <= 1.0
+        # the main track's own cues and times, as in its file
+        assert m.best.start_ms == zh_by_number[numbers(m.cues)[0]].start_ms
+        assert m.via.start_ms != m.best.start_ms  # the English track runs on its own (shifted) clock
+
+
+def test_a_line_without_counterpart_is_not_found_in_the_main_track(encoder, tracks):
+    zh, en = tracks
+    via = prepare_via(zh, en, encoder)
+    [m] = find_quotes_via(["machines rumbling"], via)  # an English-only sound cue
+    assert m.status == "not_found" and m.cues == []
+    assert numbers(m.via.cues) == [1] and "no cue of the main track" in m.note
+
+
+def test_shifted_and_traditional_main_track(encoder, tracks, quotes, matches):
+    import opencc
+
+    zh, en = tracks
+    conv = opencc.OpenCC("s2t")
+    hant = [dataclasses.replace(c, text=conv.convert(c.text), plain=conv.convert(c.plain),
+                                start_ms=c.start_ms + 37_000, end_ms=c.end_ms + 37_000) for c in zh]
+    again = find_quotes_via(quotes, prepare_via(hant, en, encoder))
+    for a, m in zip(again, matches):
+        assert (a.status, numbers(a.cues), numbers(a.via_cues)) == (m.status, numbers(m.cues), numbers(m.via_cues))
+        if a.found:
+            assert a.best.start_ms == m.best.start_ms + 37_000
+            assert a.best.subtitle_text == conv.convert(m.best.subtitle_text)  # shown as written
+
+
+def test_search_via(encoder, tracks):
+    zh, en = tracks
+    [(main, second), *_] = search_via("the clinic costs money", prepare_via(zh, en, encoder), top=2)
+    assert numbers(second.cues) == [19] and numbers(main.cues) == gold_zh([19])
+    assert main.confidence == second.confidence is not None
+
+
+def test_writers_carry_both_tracks(matches, tracks):
+    zh, _ = tracks
+    rows = list(csv.DictReader(io.StringIO(to_tsv(matches)), delimiter="\t"))
+    assert list(rows[0]) == TSV_COLUMNS + VIA_COLUMNS
+    for row, m in zip(rows, matches):
+        assert row["cues"] == ",".join(map(str, numbers(m.cues)))
+        assert row["via_cues"] == ",".join(map(str, numbers(m.via_cues)))
+        if m.found:
+            assert row["via_start"] and row["via_text"] == m.via.subtitle_text
+            assert 0.0 <= float(row["confidence"]) <= 1.0
+    data = json.loads(to_json(matches))
+    for row, m in zip(data["quotes"], matches):
+        assert [c["number"] for c in row["via_cues"]] == numbers(m.via_cues)
+        assert row["via"]["cues"] == numbers(m.via.cues)
+        assert row["confidence"] == m.confidence
+    _, side = to_srt(matches, zh)
+    anchors = [a for cue in json.loads(side)["cues"] for a in cue["anchors"]]
+    assert anchors and all("via_cues" in a and a["confidence"] for a in anchors)
