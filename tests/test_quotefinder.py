@@ -482,7 +482,14 @@ def test_cli_quotes_json_and_srt_files(capsys, files, tmp_path):
     code, out, err = run(capsys, "quotes", review, subs, "-o", out_json)
     assert code == 0 and out == "", err
     data = json.loads(out_json.read_text(encoding="utf-8"))
-    assert data["summary"]["found"] == 5 and data["threshold"] == DEFAULT_THRESHOLD
+    assert data["summary"]["found"] == 5
+    # a short film: the decision fitted on samples/, a confidence whose limit is the score DEFAULT_THRESHOLD
+    assert data["decision"]["rule"] == "confidence" and data["decision"]["kind"] == "short"
+    assert data["threshold"] is None and data["min_confidence"] == data["decision"]["fitted_min_confidence"]
+    code, _, err = run(capsys, "quotes", review, subs, "-o", out_json, "--threshold", str(DEFAULT_THRESHOLD))
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert code == 0 and data["threshold"] == DEFAULT_THRESHOLD and data["decision"]["reason"] == "given"
+    assert data["summary"]["found"] == 5
 
     out_srt = tmp_path / "clips.srt"
     code, out, err = run(capsys, "quotes", review, subs, "-o", out_srt, "--context", "1")
@@ -535,7 +542,7 @@ def test_cli_find(capsys, files):
     rank, score, mark, cues, times, text = lines[0].split("\t")
     assert (rank, mark, cues) == ("1", "match", "11")
     assert times == "00:04:13,500 --> 00:04:17,000" and text == "你告诉他们 下个月一定把钱还上"
-    assert "above the threshold" in err
+    assert "hits pass the decision" in err
     code, out, err = run(capsys, "find", " ", subs)
     assert code == 2 and len(err.strip().splitlines()) == 1
     code, out, err = run(capsys, "find", "x", subs, "--top", "0")

@@ -141,3 +141,112 @@ def test_writers_carry_both_tracks(matches, tracks):
     _, side = to_srt(matches, zh)
     anchors = [a for cue in json.loads(side)["cues"] for a in cue["anchors"]]
     assert anchors and all("via_cues" in a and a["confidence"] for a in anchors)
+
+
+# ----------------------------------------------------------------------------- CLI and batch
+
+
+@pytest.fixture
+def review_file(tmp_path) -> Path:
+    path = tmp_path / "review.en.txt"
+    path.write_text(REVIEW, encoding="utf-8")
+    return path
+
+
+def test_cli_quotes_via(capsys, review_file, tracks):
+    from cli_helpers import run
+
+    code, out, err = run(capsys, "quotes", review_file, DUAL / "film.zh.srt", "--via", DUAL / "film.en.srt")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out), delimiter="\t"))
+    assert list(rows[0]) == TSV_COLUMNS + VIA_COLUMNS
+    assert [r["quote"] for r in rows] == list(EXPECTED_EN)
+    for row in rows:
+        en = EXPECTED_EN[row["quote"]]
+        if en is None:
+            assert row["status"] == "not_found" and row["cues"] == row["via_cues"] == ""
+        else:
+            assert row["status"] == "found", row
+            assert row["via_cues"] == ",".join(map(str, en))
+            assert row["cues"] == ",".join(map(str, gold_zh(en)))
+    assert "7 quotes: 5 found, 2 not found" in err
+
+    out_json = review_file.parent / "q.json"
+    code, _, err = run(capsys, "quotes", review_file, DUAL / "film.zh.srt", "--via", DUAL / "film.en.srt",
+                       "-o", out_json)
+    assert code == 0, err
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert data["via"] == str(DUAL / "film.en.srt") and data["summary"]["found"] == 5
+    # the English track has 96 cues: the short-film decision, on the confidence
+    assert data["decision"]["rule"] == "confidence" and data["decision"]["kind"] == "short"
+    assert data["threshold"] is None and data["min_confidence"] == data["decision"]["min_confidence"]
+    # never over an input, the via track included
+    code, _, err = run(capsys, "quotes", review_file, DUAL / "film.zh.srt", "--via", out_json, "-o", out_json)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_cli_quotes_min_confidence_and_threshold(capsys, review_file):
+    from cli_helpers import run
+
+    args = ["quotes", review_file, DUAL / "film.zh.srt", "--via", DUAL / "film.en.srt"]
+    strict = review_file.parent / "strict.json"
+    code, out, err = run(capsys, *args, "--min-confidence", "0.9995", "-o", strict)
+    assert code == 0, err
+    data = json.loads(strict.read_text(encoding="utf-8"))
+    assert data["min_confidence"] == 0.9995 and data["decision"]["fitted_min_confidence"] < 0.9995
+    assert [q["status"] == "found" for q in data["quotes"]] == [q["confidence"] >= 0.9995 for q in data["quotes"]]
+    assert 0 < data["summary"]["found"] < 5  # stricter than the fitted limit, which finds 5
+    code, out, err = run(capsys, *args, "--min-confidence", "0")
+    rows = list(csv.DictReader(io.StringIO(out), delimiter="\t"))
+    assert code == 0 and all(r["status"] == "found" or "line" in r["quote"] for r in rows), out
+    for bad, flag in ((["--min-confidence", "1.5"], "--min-confidence"), (["--min-confidence", "nan"], "--min-confidence"),
+                      (["--min-confidence", "0.5", "--threshold", "0.3"], "--threshold")):
+        code, _, err = run(capsys, *args, *bad)
+        lines = err.strip().splitlines()
+        assert code == 2 and len(lines) == 1 and flag in lines[0], err
+    out_json = review_file.parent / "t.json"
+    code, _, err = run(capsys, *args, "--threshold", "0.85", "-o", out_json)
+    assert code == 0, err
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert data["decision"] == {"rule": "threshold", "threshold": 0.85, "reason": "given"} and data["threshold"] == 0.85
+    assert all(q["score"] >= 0.85 for q in data["quotes"] if q["status"] == "found")
+    assert any(q["status"] == "not_found" and EXPECTED_EN[q["quote"]] for q in data["quotes"])  # said, score < 0.85
+
+
+def test_cli_find_via(capsys):
+    from cli_helpers import run
+
+    code, out, err = run(capsys, "find", "the clinic costs money", DUAL / "film.zh.srt", "--via", DUAL / "film.en.srt",
+                         "--top", "2")
+    assert code == 0, err
+    first = out.splitlines()[0].split("\t")
+    assert len(first) == 9 and first[:3] == ["1", first[1], "match"]
+    assert first[3] == ",".join(map(str, gold_zh([19]))) and first[6] == "19"
+    assert "-->" in first[4] and "-->" in first[7] and "clinic" in first[8].lower()
+    assert "hits pass the decision" in err
+    code, _, err = run(capsys, "find", "x", DUAL / "film.zh.srt", "--via", DUAL / "missing.srt")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "no such file" in err
+
+
+def test_batch_row_via(tmp_path, review_file, capsys):
+    """A manifest row's ``via`` (relative to the manifest) writes what ``quotes --via`` writes."""
+    from cli_helpers import run
+    from subalign import batch
+    from subalign.batch.manifest import parse_manifest
+
+    manifest = tmp_path / "jobs.csv"
+    manifest.write_text(
+        "task,src,tgt,out,via\n"
+        f"quotes,{review_file.name},{DUAL / 'film.zh.srt'},q.tsv,{DUAL / 'film.en.srt'}\n"
+        f"quotes,{review_file.name},{DUAL / 'film.zh.srt'},bad.tsv,no-such.srt\n",
+        encoding="utf-8",
+    )
+    rows, errors = parse_manifest(manifest)
+    assert not errors and rows[0].options["via"] == str(DUAL / "film.en.srt")
+    assert rows[1].options["via"] == str(tmp_path / "no-such.srt")  # resolved against the manifest's folder
+    assert rows[0].inputs == [review_file, DUAL / "film.zh.srt", DUAL / "film.en.srt"]
+    report = batch.run_batch(rows, tmp_path / "out")
+    assert report.counts["ok"] == 1 and len(report.failed) == 1
+    code, out, err = run(capsys, "quotes", review_file, DUAL / "film.zh.srt", "--via", DUAL / "film.en.srt")
+    assert code == 0, err
+    assert (tmp_path / "out" / "q.tsv").read_text(encoding="utf-8") == out

@@ -54,6 +54,14 @@ def _lang(v: Any) -> str:
     return normalize_lang(str(v))
 
 
+def _path(v: Any) -> str:
+    """A file path, kept as text (the job key hashes the options); resolved against the manifest's folder."""
+    s = str(v).strip()
+    if not s:
+        raise ValueError("empty path")
+    return s
+
+
 # The options a row may set, with their types: each is a field of the task's request
 # (``<package>/commands.py``), whose defaults apply to what a row leaves out.
 _COMMON = {"encoding": _str}
@@ -61,7 +69,7 @@ ROW_OPTIONS: dict[str, dict[str, Callable[[Any], Any]]] = {
     "align": {**_COMMON, "max_align": int, "presplit": _bool, "src_lang": _lang, "tgt_lang": _lang,
               "src_encoding": _str, "tgt_encoding": _str, "allow_same_lang": _bool},
     "quotes": {**_COMMON, "max_cues": int, "max_gap": _float, "threshold": _float, "context": int,
-               "lang": _lang, "subs_encoding": _str},
+               "lang": _lang, "subs_encoding": _str, "via": _path, "min_confidence": _float},
     "glossary": {**_COMMON, "min_score": _float, "src_lang": _lang, "tgt_lang": _lang},
     "dual": {"max_align": int, "time_weight": _float, "top": _str, "timing": _str, "max_width_zh": int,
              "max_width_en": int, "a_lang": _lang, "b_lang": _lang, "a_encoding": _str, "b_encoding": _str},
@@ -76,6 +84,8 @@ OUTPUT_FORMATS: dict[str, dict[str, str]] = {
     "retime": {".srt": "srt", ".vtt": "vtt", ".json": "json"},
 }
 _CHOICES = {("dual", "top"): TOP_LANGUAGES, ("dual", "timing"): TIMINGS}
+#: Options that name an input file: resolved like src/tgt, read (and hashed) like them.
+PATH_OPTIONS = frozenset({"via"})
 
 
 def output_format(task: str, out: str | os.PathLike) -> str:
@@ -124,6 +134,11 @@ class BatchRow:
     @property
     def format(self) -> str:
         return output_format(self.task, self.out)
+
+    @property
+    def inputs(self) -> list[Path]:
+        """Every file the row reads: ``src``, ``tgt`` and the files its options name (quotes ``via``)."""
+        return [self.src, self.tgt] + [Path(self.options[k]) for k in sorted(PATH_OPTIONS) if k in self.options]
 
     @property
     def outputs(self) -> list[str]:
@@ -209,6 +224,8 @@ def _make_row(line: int, rec: dict[str, Any], base: Path) -> BatchRow:
         q = Path(str(p).strip()).expanduser()
         return q if q.is_absolute() else base / q
 
+    for k in PATH_OPTIONS & set(opts):
+        opts[k] = str(resolve(opts[k]))
     return BatchRow(line, task, resolve(rec["src"]), resolve(rec["tgt"]), out, opts)
 
 

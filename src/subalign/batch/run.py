@@ -42,11 +42,11 @@ def file_digest(path: str | os.PathLike) -> str:
 def job_key(row: BatchRow, model: str, *, digests: tuple[str, str] | None = None) -> str:
     """sha256 of input bytes + task + options + output format + model + subalign version."""
     ds = digests or (file_digest(row.src), file_digest(row.tgt))
-    blob = json.dumps(
-        {"task": row.task, "options": row.options, "format": row.format, "model": model,
-         "version": subalign.__version__, "src": ds[0], "tgt": ds[1]},
-        sort_keys=True,
-    )
+    job = {"task": row.task, "options": row.options, "format": row.format, "model": model,
+           "version": subalign.__version__, "src": ds[0], "tgt": ds[1]}
+    if row.inputs[2:]:  # files named by options (quotes via): their bytes, too
+        job["more"] = [file_digest_or_error(p) for p in row.inputs[2:]]
+    blob = json.dumps(job, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -134,7 +134,7 @@ def run_pair(job: dict[str, Any]) -> dict[str, Any]:
             raise _STATE["error"]
         enc = get_worker_encoder(job["model"], job.get("cache", True), job.get("encoder_factory"))
         result = run_task(row, enc, job["model"])
-        written = _write_outputs(outdir, row, key, result.files, inputs=[row.src, row.tgt])
+        written = _write_outputs(outdir, row, key, result.files, inputs=row.inputs)
         rec.update(status="ok", summary=result.summary, warnings=result.warnings, files=written)
     except SubalignError as e:
         rec["error"] = str(e)
@@ -194,7 +194,7 @@ def check_row_outputs(rows: Iterable[BatchRow], outdir: Path) -> tuple[list[Batc
     rows = list(rows)
     inputs: dict[tuple[int, int], Path] = {}
     for row in rows:
-        for p in (row.src, row.tgt):
+        for p in row.inputs:
             try:
                 st = os.stat(p)
                 inputs[(st.st_dev, st.st_ino)] = p

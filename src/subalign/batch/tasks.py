@@ -36,7 +36,10 @@ def _align(row: BatchRow, model: str) -> AlignRequest:
 
 
 def _quotes(row: BatchRow, model: str) -> QuotesRequest:
-    return QuotesRequest(row.src, row.tgt, format=row.format, srt_name=Path(row.out).name, model=model, **row.options)
+    options = dict(row.options)
+    if "via" in options:
+        options["via"] = Path(options["via"])
+    return QuotesRequest(row.src, row.tgt, format=row.format, srt_name=Path(row.out).name, model=model, **options)
 
 
 def _glossary(row: BatchRow, model: str) -> GlossaryRequest:

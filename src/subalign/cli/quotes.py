@@ -22,6 +22,7 @@ from subalign.text.textio import writes_through
 QuotesFormat = format_enum("quotes")
 MaxCues = Annotated[int, typer.Option("--max-cues", help="Largest match, in consecutive cues.")]
 MaxGap = Annotated[float, typer.Option("--max-gap", help="No match spans a pause longer than this (seconds).")]
+Via = Annotated[Optional[Path], typer.Option("--via", help="The film's subtitles in the review's language: quotes are found there, then carried to SUBS through the dual alignment; both tracks' cues are reported.")]
 
 
 def quotes(
@@ -33,7 +34,9 @@ def quotes(
     context: int = typer.Option(QuotesRequest.context, "--context", help="srt: also include N neighbouring cues on each side of a quote."),
     max_cues: MaxCues = QuotesRequest.max_cues,
     max_gap: MaxGap = QuotesRequest.max_gap,
-    threshold: Optional[float] = typer.Option(QuotesRequest.threshold, "--threshold", help="Minimum score for 'found' (default: calibrated for the model)."),
+    threshold: Optional[float] = typer.Option(QuotesRequest.threshold, "--threshold", help="Found when the score reaches this, instead of the fitted decision on the confidence."),
+    min_confidence: Optional[float] = typer.Option(QuotesRequest.min_confidence, "--min-confidence", help="Found when the confidence (probability the place is right) reaches P (default: the fitted decision's limit)."),
+    via: Via = QuotesRequest.via,
     lang: Optional[str] = lang_option("--lang", "Override the review's language detection (e.g. en, zh)."),
     encoding: Optional[str] = encoding_option("--encoding", "the review"),
     subs_encoding: SubsEncoding = None,
@@ -42,20 +45,22 @@ def quotes(
     """Find where each quotation of a review is spoken in the film (cues, times, wording)."""
     request = QuotesRequest(
         review, subs, context=context, lang=lang, encoding=encoding, max_cues=max_cues, max_gap=max_gap,
-        threshold=threshold, subs_encoding=subs_encoding, model=model, cache=not no_cache,
+        threshold=threshold, subs_encoding=subs_encoding, model=model, cache=not no_cache, via=via,
+        min_confidence=min_confidence,
     )
     request.validate()
-    check_outputs([out], [review, subs])
+    inputs = [review, subs] + ([via] if via is not None else [])
+    check_outputs([out], inputs)
     request.format = output_format("quotes", out, fmt.value if fmt else None, request.format)
     sidecar: Optional[Path] = None
     if request.format == "srt":
         if out is None or writes_through(out):
             raise SubalignError("--format srt needs -o OUT.srt, a file (a sidecar .json is written next to it)")
         sidecar = sidecar_path(out)
-        check_outputs([out, sidecar], [review, subs])
+        check_outputs([out, sidecar], inputs)
         request.srt_name = out.name
     result = run_quotes(request, warn=warn)
-    emit_result(result, out, [review, subs], {SIDECAR: sidecar})
+    emit_result(result, out, inputs, {SIDECAR: sidecar})
 
 
 def find(
@@ -65,14 +70,15 @@ def find(
     model: Model = FindRequest.model,
     max_cues: MaxCues = FindRequest.max_cues,
     max_gap: MaxGap = FindRequest.max_gap,
-    threshold: Optional[float] = typer.Option(FindRequest.threshold, "--threshold", help="Score marking a hit as a match (default: calibrated for the model)."),
+    threshold: Optional[float] = typer.Option(FindRequest.threshold, "--threshold", help="Score marking a hit as a match (default: the fitted decision on the confidence)."),
+    via: Via = FindRequest.via,
     subs_encoding: SubsEncoding = None,
     no_cache: NoCache = not FindRequest.cache,
 ) -> None:
     """Show the places in the film that best say TEXT, with cue numbers and times."""
     request = FindRequest(
         text, subs, top=top, max_cues=max_cues, max_gap=max_gap, threshold=threshold, subs_encoding=subs_encoding,
-        model=model, cache=not no_cache,
+        model=model, cache=not no_cache, via=via,
     )
     result = run_find(request, warn=warn)
     write_stdout(result.outputs[MAIN])

@@ -44,19 +44,32 @@ class QuotesRequest(CueMatching):
     encoding: str | None = None
     #: srt: the file name the sidecar map points to.
     srt_name: str | None = None
+    #: A second track in the review's language: quotes are found there and carried to ``subs``.
+    via: Path | None = None
+    #: Found when the confidence reaches this (default: the fitted decision's own limit).
+    min_confidence: float | None = None
 
     def validate(self) -> None:
         super().validate()
         if self.context < 0:
             raise SubalignError(f"--context must not be negative, got {self.context}")
         check_language("--lang", self.lang)
+        check_finite("--min-confidence", self.min_confidence)
+        if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
+            raise SubalignError(f"--min-confidence is a probability between 0 and 1, got {self.min_confidence}")
+        if self.min_confidence is not None and self.threshold is not None:
+            raise SubalignError("--threshold and --min-confidence are two found tests: give one of them")
 
 
 def run_quotes(request: QuotesRequest, *, encoder=None, warn=None) -> RunResult:
     """The review's quotations matched against the cues; ``main`` is the TSV/JSON/SRT text and,
-    for srt, ``sidecar`` its JSON map. The model is loaded only when there is a quotation."""
+    for srt, ``sidecar`` its JSON map. The model is loaded only when there is a quotation.
+
+    The found test is the fitted decision (``confidence`` against its limit, or
+    ``min_confidence``) unless the user gave a ``threshold``; JSON's ``info.decision`` says which.
+    """
     from subalign import api  # lazy: numpy
-    from subalign.quotes import extract, formats, match  # lazy: numpy
+    from subalign.quotes import extract, formats  # lazy: numpy
     from subalign.subs.read import read_subtitles  # lazy: not for --help
     from subalign.text.documents import load_document  # lazy: not for --help
 
@@ -65,23 +78,26 @@ def run_quotes(request: QuotesRequest, *, encoder=None, warn=None) -> RunResult:
     warnings = Warnings(warn)
     doc = load_document(r.review, lang=r.lang, encoding=r.encoding)
     cues = read_subtitles(r.subs, encoding=r.subs_encoding, warn=warnings)
+    second = read_subtitles(r.via, warn=warnings) if r.via is not None else None
     found = extract.extract_quotes(doc)
     if not found:
         warnings(f"{r.review}: no quotations found in the review")
     if found and encoder is None:
         encoder = api.get_encoder(r.model, cache=r.cache)
-    threshold = r.threshold
-    if threshold is None and encoder is not None:
-        threshold = match.default_threshold(encoder)
-    matches = []
+    matches, rule = [], None
     if found:
-        matches = match.find_quotes(found, cues, encoder, max_cues=r.max_cues, max_gap_s=r.max_gap, threshold=threshold)
+        texts = [extract.quote_for_matching(q) for q in found]
+        matches, rule = _match_quotes(r, found, texts, cues, second, encoder, warnings)
     outputs = {}
     if r.format == "tsv":
         outputs[MAIN] = formats.to_tsv(matches)
     elif r.format == "json":
-        info = {"review": str(r.review), "subtitles": str(r.subs), "model": r.model, "threshold": threshold,
-                "max_cues": r.max_cues, "max_gap_s": r.max_gap}
+        info = {"review": str(r.review), "subtitles": str(r.subs), "model": r.model,
+                "threshold": rule["threshold"] if rule and rule["rule"] == "threshold" else r.threshold,
+                "min_confidence": rule["min_confidence"] if rule and rule["rule"] == "confidence" else None,
+                "decision": rule, "max_cues": r.max_cues, "max_gap_s": r.max_gap}
+        if r.via is not None:
+            info["via"] = str(r.via)
         outputs[MAIN] = formats.to_json(matches, info=info)
     elif r.format == "srt":
         outputs[MAIN], outputs[SIDECAR] = formats.to_srt(matches, cues, context=r.context, srt_name=r.srt_name)
@@ -89,7 +105,40 @@ def run_quotes(request: QuotesRequest, *, encoder=None, warn=None) -> RunResult:
             warnings("no quotation was found in the subtitles: the SRT file is empty")
     else:
         raise SubalignError(f"quotes writes tsv, json or srt, not {r.format}")
-    return RunResult(outputs, match.summary(matches), warnings.items)
+    summary = _summary(matches, rule)
+    return RunResult(outputs, summary, warnings.items)
+
+
+def _match_quotes(r: QuotesRequest, found, texts, cues, second, encoder, warnings):
+    """``(matches, decision rule)`` directly against *cues*, or through the *second* track (``--via``)."""
+    from subalign.quotes import match, scoring, via  # lazy: numpy
+
+    if second is not None:
+        v = via.prepare_via(cues, second, encoder, max_cues=r.max_cues, max_gap_s=r.max_gap)
+        same = scoring.use_lexical(None, texts, v.film)
+        if not same:
+            warnings(f"{r.via}: --via should be a track in the review's language; it is matched across languages")
+        matches = via.find_quotes_via(found, v, threshold=r.threshold, min_confidence=r.min_confidence)
+        film = v.film
+    else:
+        film = scoring.as_film(cues, encoder, r.max_cues, r.max_gap, texts)
+        same = scoring.use_lexical(None, texts, film)
+        matches = match.find_quotes(found, film, encoder, threshold=r.threshold, min_confidence=r.min_confidence)
+    rule = match.decision_rule(encoder, same, len(film.cues), r.threshold, r.min_confidence)
+    if r.min_confidence is not None and rule["rule"] != "confidence":
+        warnings("--min-confidence has no effect: this model has no fitted decision (the threshold applies)")
+    return matches, rule
+
+
+def _summary(matches, rule) -> str:
+    from subalign.quotes import match  # lazy: numpy
+
+    text = match.summary(matches)
+    if rule is None:
+        return text
+    if rule["rule"] == "confidence":
+        return f"{text} (found: confidence >= {rule['min_confidence']:.2f})"
+    return f"{text} (found: score >= {rule['threshold']:.2f})"
 
 
 @dataclass
@@ -99,6 +148,8 @@ class FindRequest(CueMatching):
     text: str
     subs: Path
     top: int = 5
+    #: A second track in the phrase's language: places found there, shown with the main track's.
+    via: Path | None = None
 
     def validate(self) -> None:
         super().validate()
@@ -109,31 +160,56 @@ class FindRequest(CueMatching):
 
 
 def run_find(request: FindRequest, *, encoder=None, warn=None) -> RunResult:
-    """``main``: one line per hit (rank, score, match/weak, cue numbers, times, subtitle text)."""
+    """``main``: one line per hit (rank, score, match/weak, cue numbers, times, subtitle text; with
+    ``via``, then the second track's cue numbers, times and text). ``match`` is the fitted decision
+    (the hit's confidence against its limit) unless a ``threshold`` is given."""
     from subalign import api  # lazy: numpy
-    from subalign.quotes import match, scoring  # lazy: numpy
-    from subalign.subs.cues import format_timestamp  # lazy: not for --help
+    from subalign.quotes import match, scoring, via  # lazy: numpy
     from subalign.subs.read import read_subtitles  # lazy: not for --help
 
     request.validate()
     r = request
     warnings = Warnings(warn)
     cues = read_subtitles(r.subs, encoding=r.subs_encoding, warn=warnings)
+    second = read_subtitles(r.via, warn=warnings) if r.via is not None else None
     if encoder is None:
         encoder = api.get_encoder(r.model, cache=r.cache)
-    limit = r.threshold if r.threshold is not None else match.default_threshold(encoder)
-    if scoring.bounded_query(" ".join(r.text.split()))[2]:
+    text = " ".join(r.text.split())
+    if scoring.bounded_query(text)[2]:
         warnings("the phrase is longer than any window of cues: it is matched by its beginning")
-    hits = match.search(r.text, cues, encoder, top=r.top, max_cues=r.max_cues, max_gap_s=r.max_gap)
+    if second is not None:
+        v = via.prepare_via(cues, second, encoder, max_cues=r.max_cues, max_gap_s=r.max_gap)
+        film = v.film
+        pairs = via.search_via(r.text, v, top=r.top)
+    else:
+        film = scoring.as_film(cues, encoder, r.max_cues, r.max_gap, [r.text])
+        pairs = [(h, None) for h in match.search(r.text, film, encoder, top=r.top)]
+    rule = match.decision_rule(encoder, scoring.use_lexical(None, [r.text], film), len(film.cues), r.threshold)
+    if rule["rule"] == "confidence":
+        limit = rule["min_confidence"]
+        passes = lambda h: h.confidence is not None and h.confidence >= limit  # noqa: E731
+        test = f"the decision (confidence >= {limit:.2f})"
+    else:
+        limit = rule["threshold"]
+        passes = lambda h: h.score >= limit  # noqa: E731
+        test = f"the threshold {limit:.2f}"
     lines = []
-    for rank, h in enumerate(hits, 1):
-        mark = "match" if h.score >= limit else "weak"
-        numbers = ",".join(map(str, h.numbers))
-        flat = " / ".join(" ".join(c.plain.split()) for c in h.cues)
-        lines.append(
-            f"{rank}\t{h.score:.3f}\t{mark}\t{numbers}\t"
-            f"{format_timestamp(h.start_ms)} --> {format_timestamp(h.end_ms)}\t{flat}\n"
-        )
-    good = sum(h.score >= limit for h in hits)
-    return RunResult({MAIN: "".join(lines)}, f"{good} of {len(hits)} hits above the threshold {limit:.2f}",
-                     warnings.items)
+    for rank, (h, second_place) in enumerate(pairs, 1):
+        mark = "match" if passes(h) else "weak"
+        cells = [str(rank), f"{h.score:.3f}", mark, *_place_cells(h)]
+        if second is not None:
+            cells += _place_cells(second_place)
+        lines.append("\t".join(cells) + "\n")
+    good = sum(passes(h) for h, _ in pairs)
+    return RunResult({MAIN: "".join(lines)}, f"{good} of {len(pairs)} hits pass {test}", warnings.items)
+
+
+def _place_cells(h) -> list[str]:
+    """Cue numbers, ``start --> end`` and the flattened text of a place (empty cells for no cue)."""
+    from subalign.subs.cues import format_timestamp  # lazy: not for --help
+
+    if not h.cues:
+        return ["", "", ""]
+    numbers = ",".join(map(str, h.numbers))
+    flat = " / ".join(" ".join(c.plain.split()) for c in h.cues)
+    return [numbers, f"{format_timestamp(h.start_ms)} --> {format_timestamp(h.end_ms)}", flat]

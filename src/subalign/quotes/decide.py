@@ -93,12 +93,17 @@ DECISIONS: dict[tuple[str, str], Decision] = {
 }
 
 
+def decision_kind(same_language: bool, n_cues: int = MIN_FILM_CUES) -> str:
+    """``short``, ``same`` or ``cross``: which fitted decision a film of *n_cues* cues takes."""
+    return "short" if n_cues < MIN_FILM_CUES else ("same" if same_language else "cross")
+
+
 def decision_for(encoder, same_language: bool, n_cues: int = MIN_FILM_CUES) -> Decision | None:
     """The fitted decision for *encoder* (by its ``id``), mode and film size, or None."""
     if getattr(encoder, "members", None):
         return None  # an ensemble's similarities are a mean: not what was fitted
     ident = str(getattr(encoder, "id", ""))
-    kind = "short" if n_cues < MIN_FILM_CUES else ("same" if same_language else "cross")
+    kind = decision_kind(same_language, n_cues)
     for (key, k), decision in DECISIONS.items():
         if k == kind and key in ident:
             return decision

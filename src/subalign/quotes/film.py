@@ -56,6 +56,8 @@ class Film:
     ref_emb: np.ndarray | None = None
     _keys: list[str] | None = None
     _ref_keys: list[str] | None = None
+    #: What other scorers derive from the phrases once per film (e.g. the lexicon's prepared phrases).
+    derived: dict[str, Any] = field(default_factory=dict)
 
     @property
     def max_phrases(self) -> int:

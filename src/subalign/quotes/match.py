@@ -96,9 +96,10 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from subalign.errors import SubalignError
-from subalign.quotes.decide import Decision, decision_for, features
+from subalign.quotes.decide import Decision, decision_for, decision_kind, features
 from subalign.quotes.extract import quote_for_matching
 from subalign.quotes.film import Film
+from subalign.quotes.lexical import lexicon_evidence
 from subalign.quotes.negation import says_the_opposite
 from subalign.quotes.scoring import Evidence, Ranked, as_film, make_query, rank, use_lexical
 from subalign.quotes.units import (
@@ -112,7 +113,7 @@ from subalign.quotes.units import (
 )
 from subalign.types import Cue, Quote
 
-__all__ = ["default_threshold", "find_quotes", "search", "summary"]
+__all__ = ["decision_rule", "default_threshold", "find_quotes", "search", "summary"]
 
 
 # ----------------------------------------------------------------------------- public API
@@ -127,7 +128,7 @@ def search(
     max_cues: int = DEFAULT_MAX_CUES,
     max_gap_s: float = DEFAULT_MAX_GAP_S,
     lexical: bool | None = None,
-    evidence: Evidence | None = None,
+    evidence: Evidence | str | None = "auto",
 ) -> list[Candidate]:
     """The *top* places in the film that best say *text*, best first, never overlapping.
 
@@ -142,7 +143,7 @@ def search(
     film = as_film(cues, encoder, max_cues, max_gap_s, [text])
     query = make_query(" ".join(text.split()))
     use_lex = use_lexical(lexical, [text], film)
-    ranked = rank(film, [query], use_lex, max(top, 2), evidence)[0]
+    ranked = rank(film, [query], use_lex, max(top, 2), _evidence(evidence, use_lex))[0]
     return _with_confidence(ranked, decision_for(film.encoder, use_lex, len(film.cues)))[:top]
 
 
@@ -157,7 +158,7 @@ def find_quotes(
     min_confidence: float | None = None,
     lexical: bool | None = None,
     runner_ups: int = 3,
-    evidence: Evidence | None = None,
+    evidence: Evidence | str | None = "auto",
 ) -> list[QuoteMatch]:
     """Find every quote in the subtitles, in the order given (see the module doc).
 
@@ -172,7 +173,9 @@ def find_quotes(
     otherwise when its ``confidence`` reaches *min_confidence* (default: the
     fitted decision's, :mod:`subalign.quotes.decide`), or, for a model with no
     fitted decision, when its score reaches :func:`default_threshold`.
-    *evidence* adds lexical evidence to every similarity (:data:`Evidence`).
+    *evidence* adds lexical evidence to every similarity (:data:`Evidence`); the default
+    ``"auto"`` is the bilingual lexicon's for short quotes across languages
+    (:mod:`subalign.quotes.lexical`), None none.
     """
     texts = [quote_for_matching(q) if isinstance(q, Quote) else " ".join(str(q).split()) for q in quotes]
     if not quotes:
@@ -182,7 +185,7 @@ def find_quotes(
     fitted = decision_for(film.encoder, use_lex, len(film.cues))
     accept = _acceptance(film.encoder, threshold, min_confidence, fitted)
     queries = [make_query(t or (q.text if isinstance(q, Quote) else str(q))) for q, t in zip(quotes, texts)]
-    ranked = rank(film, queries, use_lex, 1 + max(runner_ups, 1), evidence)
+    ranked = rank(film, queries, use_lex, 1 + max(runner_ups, 1), _evidence(evidence, use_lex))
     out: list[QuoteMatch] = []
     for q, query, r in zip(quotes, queries, ranked):
         hits = _with_confidence(r, fitted)
@@ -209,6 +212,15 @@ def find_quotes(
         )
     _one_line_one_quote(out, film.encoder, accept)
     return out
+
+
+def _evidence(evidence: Evidence | str | None, same_language: bool) -> Evidence | None:
+    """``"auto"``: the lexicon's evidence across languages, none in the same language (the string blend)."""
+    if isinstance(evidence, str):
+        if evidence != "auto":
+            raise ValueError(f"evidence is a function, 'auto' or None, not {evidence!r}")
+        return None if same_language else lexicon_evidence
+    return evidence
 
 
 def _acceptance(encoder, threshold: float | None, min_confidence: float | None, fitted: Decision | None):
@@ -290,6 +302,30 @@ def _one_line_one_quote(matches: list[QuoteMatch], encoder, accept) -> None:
             m.best = alt
             m.note = "; ".join(filter(None, [m.note, f"moved off quote {taken_by}'s line"]))
             claims.append((i, {key(c) for c in alt.cues}))
+
+
+def decision_rule(
+    encoder, same_language: bool, n_cues: int, threshold: float | None = None, min_confidence: float | None = None
+) -> dict:
+    """Which found test :func:`find_quotes` applies, as a plain dict for reports (JSON ``info``).
+
+    ``rule`` is ``"confidence"`` (a fitted decision: ``kind``, its ``inputs`` and the
+    ``min_confidence`` used, ``fitted_min_confidence`` its own) or ``"threshold"``
+    (the margin score against ``threshold``; ``reason`` says why: given by the user,
+    or no decision fitted for this model).
+    """
+    fitted = decision_for(encoder, same_language, n_cues)
+    if threshold is None and fitted is not None:
+        return {
+            "rule": "confidence",
+            "kind": decision_kind(same_language, n_cues),
+            "inputs": list(fitted.inputs),
+            "min_confidence": fitted.min_confidence if min_confidence is None else min_confidence,
+            "fitted_min_confidence": fitted.min_confidence,
+        }
+    reason = "given" if threshold is not None else "no fitted decision for this model"
+    return {"rule": "threshold", "threshold": default_threshold(encoder) if threshold is None else threshold,
+            "reason": reason}
 
 
 def default_threshold(encoder) -> float:

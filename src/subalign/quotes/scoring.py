@@ -35,11 +35,14 @@ from subalign.types import Cue
 #: text, a score in [0, 1] per valid window of the film (``film.win_*`` order),
 #: e.g. the share of the quote's words whose translation the window contains.
 #: It enters every similarity as ``EVIDENCE_WEIGHT · (e - mean_e)`` (centred on
-#: the query's mean over the film, like the other terms).  The fitted decisions
-#: (:mod:`subalign.quotes.decide`) were fitted without it: refit with
-#: ``benchmarks/real_quotes_bench.py --fit`` when a source of evidence is added.
+#: the query's mean over the film, like the other terms).  By default across
+#: languages it is the bilingual lexicon's, for short quotes only
+#: (:mod:`subalign.quotes.lexical`).  The fitted decisions
+#: (:mod:`subalign.quotes.decide`) were fitted without it (their inputs, gap and
+#: margin, are unchanged; refitting on the dev episode gained only in-sample).
 Evidence = Callable[[Sequence[str], Film], np.ndarray]
-EVIDENCE_WEIGHT = 0.15
+#: 0.1 on the dev episode (0.05-0.3 tried, benchmarks/RESULTS.md): higher found absent quotes.
+EVIDENCE_WEIGHT = 0.1
 
 
 # ----------------------------------------------------------------------------- scoring
