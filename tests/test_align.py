@@ -4,6 +4,8 @@ exercises the coarse-to-fine band without any encoder."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,8 @@ from subalign.aligner.formats import parse_ladder
 from subalign.aligner.scoring import Windows
 from subalign.types import Alignment, Document, Link, SubalignError
 from subalign.aligner.windows import mean_windows
+from subalign.lexicon import load as load_lexicon
+from subalign.lexicon.index import index_path
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
@@ -54,6 +58,12 @@ ZH_SPLIT_1 = ["2015年春天，老板作出了一个宣布。", "他说工厂将
 ZH_SPLIT_7 = ["这部纪录片一直跟拍工人们。", "直到最后一双鞋离开厂门，镜头才停下来。"]
 # A translator's note about something the English never mentions.
 NOTE = "（译注：人民币与美元的汇率在这一时期约为六比一。）"
+
+
+def lexicon_index_path() -> Path:
+    """The lexicon index in the current cache folder (built there first if missing)."""
+    load_lexicon()
+    return index_path()
 
 
 def en_text(sents: list[str]) -> str:
@@ -103,9 +113,10 @@ def assert_alignment_ok(a: Alignment) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    """Nothing goes to the user's cache directory, nothing to the network."""
-    monkeypatch.setenv("SUBALIGN_CACHE_DIR", str(tmp_path / "cache"))
+def _isolated(monkeypatch):
+    """Nothing goes to the user's cache directory (the session's temporary one, from
+    conftest.py, where the lexicon index is built once), nothing to the network."""
+    assert os.environ["SUBALIGN_CACHE_DIR"]
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
 
 
@@ -128,7 +139,12 @@ def test_parallel_text_is_aligned_one_to_one(enc):
     assert_alignment_ok(a)
 
 
-def test_align_by_model_name_uses_the_configured_cache_dir(tmp_path):
+def test_align_by_model_name_uses_the_configured_cache_dir(tmp_path, monkeypatch):
+    lexicon_index = lexicon_index_path()  # in the module's cache: copied, not built again
+    monkeypatch.setenv("SUBALIGN_CACHE_DIR", str(tmp_path / "cache"))
+    copy = index_path()
+    copy.parent.mkdir(parents=True)
+    shutil.copyfile(lexicon_index, copy)
     a = align(en_text(EN[:3]), zh_text(ZH[:3]), model="use-m3")
     assert pairs(a) == diagonal(3)
     assert (tmp_path / "cache" / "embeddings.sqlite3").is_file()

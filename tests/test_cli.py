@@ -422,7 +422,8 @@ def test_no_cache_writes_no_cache_file(capsys, tmp_path, monkeypatch):
     code, out, err = run(capsys, "align", en, zh, "--no-cache")
     assert code == 0, err
     assert len(parse_ladder(out)) == 3
-    assert not fresh.exists() or not any(fresh.iterdir())
+    # Only the lexicon's index (built once per installation, not a cache of inputs) may appear.
+    assert not fresh.exists() or {p.name for p in fresh.iterdir()} <= {"lexicon"}
     code, out, err = run(capsys, "align", en, zh)
     assert code == 0, err
     assert (fresh / "embeddings.sqlite3").is_file()

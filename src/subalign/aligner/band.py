@@ -1,5 +1,5 @@
-"""Where the final alignment path can be (a band found coarse-to-fine), and :func:`align_beads`,
-the one place that sets up and runs the DP.
+"""Where the final alignment path can be (a band found coarse-to-fine), and :func:`best_path`
+(:func:`align_beads` for only its beads), the one place that sets up and runs the DP.
 
 Aligning every sentence against every other is quadratic. As in Vecalign, the
 sentence embeddings are averaged into blocks, halving the resolution until the
@@ -10,11 +10,13 @@ refined inside a narrow band at each level. Time and memory stay linear.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from subalign.aligner.dp import ScoreFn, band_around, band_dp
-from subalign.aligner.scoring import BeadScorer, ScoreParams, Windows
+from subalign.aligner.lexical import LexicalSides
+from subalign.aligner.scoring import BeadScorer, BeadTerms, ScoreParams, Windows
 from subalign.aligner.windows import normalise
 from subalign.encoders.threads import limit_blas
 
@@ -40,6 +42,21 @@ def path_points(beads: Sequence[Bead]) -> list[tuple[int, int]]:
     return [(0, 0)] + [(i1, j1) for _, i1, _, j1 in beads]
 
 
+@dataclass
+class BeadPath:
+    """The DP's best path, with the band it searched and the scorer that scored it."""
+
+    beads: list[Bead]
+    band: tuple[np.ndarray, np.ndarray]
+    scorer: ScoreFn
+
+    def terms(self) -> list[BeadTerms]:
+        """Each bead's score term by term (the scorer must be a :class:`BeadScorer`)."""
+        if not isinstance(self.scorer, BeadScorer):
+            raise TypeError("terms need the default BeadScorer")
+        return [self.scorer.terms(*bead) for bead in self.beads]
+
+
 def align_beads(
     src: Windows,
     tgt: Windows,
@@ -50,25 +67,78 @@ def align_beads(
     width: int = 6,
     band: tuple[np.ndarray, np.ndarray] | None = None,
     window_pairs: bool = True,
+    lexical: LexicalSides | None = None,
 ) -> list[Bead]:
+    """The beads of :func:`best_path` (same arguments)."""
+    return best_path(src, tgt, bead_types, score_fn, params=params, width=width, band=band, window_pairs=window_pairs, lexical=lexical).beads
+
+
+def best_path(
+    src: Windows,
+    tgt: Windows,
+    bead_types: Sequence[tuple[int, int]],
+    score_fn: ScoreFn | None = None,
+    *,
+    params: ScoreParams | None = None,
+    width: int = 6,
+    band: tuple[np.ndarray, np.ndarray] | None = None,
+    window_pairs: bool = True,
+    lexical: LexicalSides | None = None,
+) -> BeadPath:
     """The best monotone path of beads of ``src`` against ``tgt``: the one place the DP is set up and run.
 
     The band is ``band`` (``lo``, ``hi``) when given, else ``width`` around the
     :func:`coarse_path` of the two sides' sentence vectors, which uses their
     2-sentence windows when ``window_pairs`` (else means of adjacent sentences).
     Beads are scored by ``score_fn``, by default a :class:`BeadScorer` with
-    ``params``. The DP multiplies many tiny matrices, where extra BLAS threads
-    only add hand-off cost (several times slower on 2 cores): it runs on one.
+    ``params`` and, when ``lexical`` is given, the lexicon's coverage of every
+    bead in the band (see :func:`bead_scorer`). The DP multiplies many tiny
+    matrices, where extra BLAS threads only add hand-off cost (several times
+    slower on 2 cores): it runs on one.
     """
     n, m = src.n, tgt.n
     with limit_blas(1):
         if band is None:
-            pairs = (src.emb[2], tgt.emb[2]) if window_pairs and len(src.emb) > 2 and len(tgt.emb) > 2 else None
-            path = coarse_path(src.emb[1], tgt.emb[1], src.lens, tgt.lens, pairs)
-            band = band_around(path, n, m, width)
+            band = plan_band(src, tgt, width, window_pairs).band
         if score_fn is None:
-            score_fn = BeadScorer(src, tgt, params or ScoreParams())
-        return band_dp(n, m, band[0], band[1], bead_types, score_fn)
+            score_fn = bead_scorer(src, tgt, bead_types, band, params or ScoreParams(), lexical)
+        return BeadPath(band_dp(n, m, band[0], band[1], bead_types, score_fn), band, score_fn)
+
+
+@dataclass
+class BandPlan:
+    """Where the final path may go (``band``), and the coarse path it was drawn around.
+
+    The coarse path is a sentence-level alignment (1-1, 1-2, 2-1 beads and skips, found
+    with a simpler score): rough, but good enough to learn a document's word pairs from.
+    """
+
+    band: tuple[np.ndarray, np.ndarray]
+    coarse: list[Bead]
+
+
+def plan_band(src: Windows, tgt: Windows, width: int = 6, window_pairs: bool = True) -> BandPlan:
+    """The band of half-width ``width`` around the :func:`coarse_path` of the two sides (see :func:`best_path`)."""
+    pairs = (src.emb[2], tgt.emb[2]) if window_pairs and len(src.emb) > 2 and len(tgt.emb) > 2 else None
+    with limit_blas(1):
+        points = coarse_path(src.emb[1], tgt.emb[1], src.lens, tgt.lens, pairs)
+    beads = [(i0, i1, j0, j1) for (i0, j0), (i1, j1) in zip(points, points[1:])]
+    return BandPlan(band_around(points, src.n, tgt.n, width), beads)
+
+
+def bead_scorer(
+    src: Windows,
+    tgt: Windows,
+    bead_types: Sequence[tuple[int, int]],
+    band: tuple[np.ndarray, np.ndarray],
+    params: ScoreParams,
+    lexical: LexicalSides | None = None,
+) -> BeadScorer:
+    """The default scorer for a band; lexical coverage is computed only for the beads inside it."""
+    lex = None
+    if lexical is not None:
+        lex = lexical.in_band(band[0], band[1], max(a for a, _ in bead_types), max(b for _, b in bead_types))
+    return BeadScorer(src, tgt, params, lex)
 
 
 def bead_cosine(src: Windows, tgt: Windows, bead: Bead) -> float:

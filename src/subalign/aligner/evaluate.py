@@ -30,7 +30,7 @@ from subalign.aligner.formats import parse_ladder
 from subalign.errors import SubalignError
 from subalign.types import Link
 
-__all__ = ["Scores", "evaluate_paths", "score_links"]
+__all__ = ["Counts", "Scores", "count_links", "evaluate_paths", "score_links"]
 
 # Files in a directory that can hold a ladder (``001`` with no suffix included).
 _LADDER_SUFFIXES = {".align", ".ladder", ".txt", ""}
@@ -53,8 +53,8 @@ class Scores:
 
 
 @dataclass(frozen=True)
-class _Counts:
-    """The raw counts behind :class:`Scores`; summed across files for micro-averaging."""
+class Counts:
+    """The raw counts behind :class:`Scores`; summed (``+``) across files for micro-averaging."""
 
     p_strict: int = 0  # test beads strictly correct
     p_lax: int = 0  # test beads laxly correct
@@ -65,8 +65,8 @@ class _Counts:
     n_gold: int = 0
     n_test: int = 0
 
-    def __add__(self, other: _Counts) -> _Counts:
-        return _Counts(*(a + b for a, b in zip(self._values(), other._values())))
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(a + b for a, b in zip(self._values(), other._values())))
 
     def _values(self) -> tuple[int, ...]:
         return (self.p_strict, self.p_lax, self.p_total, self.r_strict,
@@ -111,18 +111,18 @@ def _correct(reference: set[_Bead], hypothesis: set[_Bead]) -> tuple[int, int]:
     return strict, lax
 
 
-def _count(gold: Iterable[Link], test: Iterable[Link]) -> _Counts:
+def count_links(gold: Iterable[Link], test: Iterable[Link]) -> Counts:
     g, t = _beads(gold), _beads(test)
     p_strict, p_lax = _correct(g, t)
     g_full = {b for b in g if b[0] and b[1]}
     t_full = {b for b in t if b[0] and b[1]}
     r_strict, r_lax = _correct(t_full, g_full)
-    return _Counts(p_strict, p_lax, len(t), r_strict, r_lax, len(g_full), len(g), len(t))
+    return Counts(p_strict, p_lax, len(t), r_strict, r_lax, len(g_full), len(g), len(t))
 
 
 def score_links(gold: list[Link], test: list[Link]) -> Scores:
     """Strict/lax P/R/F1 of ``test`` beads against ``gold`` (see the module docstring)."""
-    return _count(gold, test).scores()
+    return count_links(gold, test).scores()
 
 
 # --------------------------------------------------------------------------- files
@@ -190,10 +190,10 @@ def evaluate_paths(
     scores per stem. Every gold file needs a test counterpart, since leaving one out
     would quietly inflate the total.
     """
-    total = _Counts()
+    total = Counts()
     per_file: dict[str, Scores] = {}
     for stem, g, t in _pairs(Path(gold), Path(test)):
-        counts = _count(_read_ladder(g), _read_ladder(t))
+        counts = count_links(_read_ladder(g), _read_ladder(t))
         per_file[stem] = counts.scores()
         total = total + counts
     return total.scores(), per_file

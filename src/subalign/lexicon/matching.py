@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["PreparedText", "Match", "Evidence", "evidence", "coverage"]
+__all__ = ["PreparedText", "Match", "Evidence", "evidence", "coverage", "hits"]
 
 Key = int | str
 
@@ -131,6 +131,15 @@ def _hits(en: PreparedText, zh: PreparedText, pairs: list | None) -> tuple[set[i
                     if pairs is not None:
                         pairs.extend((ui, j, "name") for j in sorted(units))
     return en_hit, zh_hit
+
+
+def hits(en: PreparedText, zh: PreparedText) -> tuple[set[int], set[int]]:
+    """The matched units of each side (indices into ``units``): what :func:`coverage` weighs.
+
+    The aligner keeps these per sentence pair, so that a bead's coverage is the union of
+    its sentence pairs' hits without preparing the concatenated sides.
+    """
+    return _hits(en, zh, None)
 
 
 def _share(side: PreparedText, hit: set[int]) -> float:
