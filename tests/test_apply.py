@@ -84,6 +84,20 @@ def test_quotes_and_glossary_from_their_json_write_the_same_files():
     assert glossary_formats.to_tbx(back) == glossary_formats.to_tbx(gl)
 
 
+def test_quote_confidence_features_and_via_survive_their_json():
+    """A quotes JSON written with a fitted decision and a second track reads back to the same rows."""
+    _, ms, _ = results()
+    found = next(m for m in ms if m.best is not None)
+    best = replace(found.best, confidence=0.83)
+    rich = replace(found, best=best, features={"gap": 0.12, "margin": 0.3}, via=replace(found.best, confidence=0.91))
+    again = quote_matches(quote_formats.to_json([rich]))[0]
+    assert again.confidence == 0.83 and again.features == rich.features
+    assert again.via is not None and again.via.numbers == rich.via.numbers and again.via.confidence == 0.91
+    assert quote_formats.to_tsv([again]) == quote_formats.to_tsv([rich])
+    with pytest.raises(SubalignError, match="features"):
+        quote_matches({"quotes": [{**json.loads(quote_formats.to_json([rich]))["quotes"][0], "features": [1]}]})
+
+
 def test_hashes_and_page_data_agree_for_objects_and_saved_files():
     a, ms, gl = results()
     from_objects = EditState.of(a, ms, gl)

@@ -163,8 +163,10 @@ def _candidate(c: Any, what: str) -> Candidate:
     cues = tuple(Cue(num, k, start, end, p, p) for k, (num, p) in enumerate(zip(numbers, plains)))
     score = _float(c.get("score"), f"{what}: score")
     sim = c.get("similarity")
+    conf = c.get("confidence")
     return Candidate(cues, score, score if sim is None else _float(sim, f"{what}: similarity"),
-                     str(c.get("matched_text") or ""))
+                     str(c.get("matched_text") or ""),
+                     confidence=None if conf is None else _float(conf, f"{what}: confidence"))
 
 
 def _row_best(q: dict, what: str) -> Candidate | None:
@@ -205,7 +207,18 @@ def _quote_match(q: Any, i: int) -> QuoteMatch:
         [_candidate(c, f"{what}: runner-up {k + 1}") for k, c in enumerate(runners)],
         float(bg) if isinstance(bg, (int, float)) and not isinstance(bg, bool) else 0.0,
         quote, str(q.get("note") or ""),
+        _features(q.get("features"), what),
+        _candidate(q["via"], f"{what}: via") if q.get("via") is not None else None,
     )
+
+
+def _features(x: Any, what: str) -> dict[str, float]:
+    """What the quote decision saw, as saved (a name → number map)."""
+    if x is None:
+        return {}
+    if not isinstance(x, dict):
+        raise SubalignError(f"{what}: 'features' must be an object")
+    return {str(k): _float(v, f"{what}: feature {k}") for k, v in x.items()}
 
 
 def quote_matches(quotes: Any) -> list[QuoteMatch]:
