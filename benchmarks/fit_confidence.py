@@ -37,12 +37,15 @@ TARGET = HERE.parent / "src" / "subalign" / "aligner" / "confidence.py"
 # scorer give without the DP's internals.
 BASE = ["skip", "tbig", "cos", "margin", "score", "prev_score", "next_score", "near_skip"]
 GAP = ["gap_end", "gap_start"]  # the chosen bead's lead over the runner-up at its DP cells
+LEX = ["lex_min", "lexical"]  # the lexicon's coverage of the poorer side, and the matched content the score used
 SETS = {
     "base": BASE,
-    "gap": BASE + GAP,  # the default
-    "lex": BASE + GAP + ["lex_src", "lex_tgt"],  # + subalign.lexicon coverage
-    # Every feature link_features makes; more weights, a worse out-of-fold fit.
-    "all": BASE + GAP + ["t12", "t21", "length", "gc", "src_short", "tgt_short"],
+    "gap": BASE + GAP,
+    "lex": BASE + GAP + LEX,
+    "lex2": BASE + GAP + ["lex_src", "lex_tgt", "lexical"],
+    "lexq": BASE + GAP + LEX + ["quote_gap"],
+    # Every feature link_features makes.
+    "all": BASE + GAP + LEX + ["lex_src", "lex_tgt", "quote_gap", "t12", "t21", "length", "gc", "paragraph", "gap_min"],
 }
 BINS = 10
 C = 1.0  # inverse L2 strength on standardised features

@@ -278,8 +278,9 @@ def test_align_windows_with_an_empty_side():
     opts = AlignOptions()
     src, empty = unit_windows(5, 16, 4, 0), empty_windows(16, 4)
     assert empty.n == 0
-    assert align_windows(src, empty, opts) == [Link((i,), ()) for i in range(5)]
-    assert align_windows(empty, src, opts) == [Link((), (j,)) for j in range(5)]
+    # Nothing else was possible: every forced skip is certain.
+    assert align_windows(src, empty, opts) == [Link((i,), (), confidence=1.0) for i in range(5)]
+    assert align_windows(empty, src, opts) == [Link((), (j,), confidence=1.0) for j in range(5)]
     assert align_windows(empty, empty, opts) == []
     with pytest.raises(SubalignError):
         align_windows(src, empty, AlignOptions(max_align=1))
@@ -386,7 +387,7 @@ def test_long_synthetic_document_coarse_to_fine(monkeypatch):
 
     opts = AlignOptions()
     band_cells: list[tuple[int, int, int]] = []
-    real_dp = band_mod.band_dp
+    real_dp = band_mod.band_dp_gaps
 
     def spy_dp(nn, mm, lo, hi, types, score_fn):
         if list(types) == opts.bead_types():  # the final DP, not a coarse level's
@@ -394,7 +395,7 @@ def test_long_synthetic_document_coarse_to_fine(monkeypatch):
         return real_dp(nn, mm, lo, hi, types, score_fn)
 
     monkeypatch.setattr(band_mod, "_halve", spy_halve)
-    monkeypatch.setattr(band_mod, "band_dp", spy_dp)
+    monkeypatch.setattr(band_mod, "band_dp_gaps", spy_dp)
 
     ks = max(a for a, _ in opts.bead_types())
     sw = Windows(mean_windows(src, slen, ks), slen)

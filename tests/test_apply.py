@@ -4,6 +4,7 @@ listed, and ``subalign apply`` (the browser side is in test_report_edit.py)."""
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from dataclasses import replace
 
 import pytest
@@ -305,3 +306,20 @@ def test_cli_bad_input_is_one_line(tmp_path):
         assert isinstance(res.exception, SubalignError), (args, res.output, res.exception)
         assert what in str(res.exception) and "\n" not in str(res.exception)
     assert not (tmp_path / "o").exists()
+
+
+def test_confidence_is_read_back_and_follows_merge_split_and_move():
+    a = fx.alignment()
+    a.links = [replace(lk, confidence=c) for lk, c in zip(a.links, [0.97, 0.0625, 0.91, 0.3, 0.8, 0.99, 0.99, 0.45, 0.88, 1.5])]
+    b = alignment_from_saved(formats.to_json(a))
+    assert [lk.confidence for lk in b.links] == [0.97, 0.0625, 0.91, 0.3, 0.8, 0.99, 0.99, 0.45, 0.88, None]  # 1.5: no probability
+    state = EditState.of(b)
+    assert state.apply({"op": "merge", "src": ["p2.s1", "p2.s2"], "tgt": ["p2.s1", "p2.s2"]}) is None
+    assert state.links[1].confidence == 0.0625  # merged: the lower
+    assert state.apply({"op": "split", "src": [["p4.s1"], ["p4.s2"]], "tgt": [["p4.s1"], ["p4.s2"]]}) is None
+    assert [lk.confidence for lk in state.links[7:9]] == [None, None]  # split: the model never saw the parts
+    root = ET.fromstring(formats.to_tmx(state.corrected_alignment()))
+    props = [{p.get("type"): p.text for p in tu.findall("prop")} for tu in root.findall("body/tu")]
+    assert [p.get("x-confidence") for p in props][:2] == ["0.970", "0.062"]
+    data = editor_data(EditState.of(b), "review")["align"]["links"]  # the page's: number and Python's text
+    assert data[1][4:] == [0.0625, "0.062"] and data[9][4:] == [None, None]

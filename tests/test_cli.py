@@ -121,11 +121,12 @@ def test_align_to_tsv_by_extension(capsys, tmp_path):
     assert code == 0, err
     assert stdout == ""
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8")), delimiter="\t"))
-    assert rows[0] == ["src", "tgt", "score", "src_anchor", "tgt_anchor"]
+    assert rows[0] == ["src", "tgt", "score", "src_anchor", "tgt_anchor", "confidence"]
     assert len(rows) > 40
-    assert all(len(r) == 5 for r in rows)
+    assert all(len(r) == 6 for r in rows)
     assert rows[1][3] == "p1.s1" and rows[1][4] == "p1.s1"
     assert all(0.0 <= float(r[2]) <= 1.0 for r in rows[1:])
+    assert all(0.0 <= float(r[5]) <= 1.0 for r in rows[1:])
 
 
 def test_align_json_and_ladder_to_stdout(capsys):

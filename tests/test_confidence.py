@@ -8,18 +8,9 @@ import math
 import numpy as np
 import pytest
 
-from subalign.aligner.confidence import (
-    FEATURES,
-    GAP_CAP,
-    bead_confidences,
-    bead_terms,
-    end_cell_gaps,
-    link_confidence,
-    link_confidences,
-    link_features,
-)
-from subalign.aligner.dp import NEG, band_dp
-from subalign.aligner.scoring import BeadScorer, ScoreParams, Windows
+from subalign.aligner.confidence import FEATURES, GAP_CAP, bead_confidences, link_confidence, link_confidences, link_features
+from subalign.aligner.dp import band_dp, band_dp_gaps
+from subalign.aligner.scoring import BeadScorer, BeadTerms, ScoreParams, Windows
 from subalign.aligner.windows import mean_windows, normalise
 
 TYPES = [(1, 0), (0, 1), (1, 1), (1, 2), (2, 1)]
@@ -27,25 +18,6 @@ TYPES = [(1, 0), (0, 1), (1, 1), (1, 2), (2, 1)]
 
 def windows(vectors: np.ndarray, lens: list[float], kmax: int = 2) -> Windows:
     return Windows(mean_windows(normalise(vectors), np.asarray(lens, float), kmax), np.asarray(lens, float))
-
-
-def parallel(rng: np.random.Generator, n: int, noise: float) -> tuple[Windows, Windows]:
-    base = rng.standard_normal((n, 32))
-    tgt = base + noise * rng.standard_normal((n, 32))
-    lens = list(rng.integers(20, 60, n).astype(float))
-    return windows(base, lens), windows(tgt, lens)
-
-
-def forward(n: int, m: int, types, score_fn) -> list[np.ndarray]:
-    """The full-lattice forward table by the plain recurrence (no band, no tricks)."""
-    f = np.full((n + 1, m + 1), NEG)
-    f[0, 0] = 0.0
-    for i in range(n + 1):
-        for j in range(m + 1):
-            for a, b in types:
-                if i >= a and j >= b and (a, b) != (0, 0) and f[i - a, j - b] > NEG / 2:
-                    f[i, j] = max(f[i, j], f[i - a, j - b] + float(score_fn(i, a, b, np.array([j]))[0]))
-    return list(f)
 
 
 def features(**over: float) -> dict[str, float]:
@@ -66,8 +38,8 @@ def test_gap_of_a_one_one_bead_over_two_skips_is_known():
     def score(i, a, b, js):
         return np.full(len(js), 0.5 if (a, b) == (1, 1) else -0.1)
 
-    rows = forward(1, 1, TYPES, score)
-    gaps = end_cell_gaps(rows, np.zeros(2, np.int64), TYPES, score, [(0, 1, 0, 1)])
+    beads, gaps = band_dp_gaps(1, 1, np.zeros(2, np.int64), np.ones(2, np.int64), TYPES, score)
+    assert beads == [(0, 1, 0, 1)]
     assert gaps[0] == pytest.approx(0.7)
 
 
@@ -80,8 +52,8 @@ def test_gaps_match_brute_force_over_every_path():
         return table[i, a, b, np.asarray(js)]
 
     lo, hi = np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64)
-    beads = band_dp(n, m, lo, hi, TYPES, score)
-    gaps = end_cell_gaps(forward(n, m, TYPES, score), lo, TYPES, score, beads)
+    beads, gaps = band_dp_gaps(n, m, lo, hi, TYPES, score)
+    assert beads == band_dp(n, m, lo, hi, TYPES, score)
 
     def paths_to(i, j):
         if (i, j) == (0, 0):
@@ -99,48 +71,66 @@ def test_gaps_match_brute_force_over_every_path():
         _, i1, _, j1 = bead
         paths = list(paths_to(i1, j1))
         best = max(total(p) for p in paths)
-        others = [total(p) for p in paths if p[-1] != bead]
+        # The runner-up: the best path into the cell whose last bead has another type.
+        others = [total(p) for p in paths if (p[-1][1] - p[-1][0], p[-1][3] - p[-1][2]) != (bead[1] - bead[0], bead[3] - bead[2])]
         assert gap == (pytest.approx(best - max(others)) if others else math.inf)
         assert gap >= 0
 
 
-# --------------------------------------------------------------------------- terms
+def test_gaps_in_a_band_match_brute_force_with_insertion_chains():
+    # Insertions chain within a row (closed form in the DP): check the runner-up there too.
+    rng = np.random.default_rng(11)
+    n, m = 3, 7
+    table = rng.standard_normal((n + 1, 3, 3, m + 1))
+    table[:, 0, 1, :] = 0.3  # insertions attractive, so chains win some cells
+
+    def score(i, a, b, js):
+        return table[i, a, b, np.asarray(js)]
+
+    lo, hi = np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64)
+    beads, gaps = band_dp_gaps(n, m, lo, hi, TYPES, score)
+    assert any(b == (0, 1) for b in [(i1 - i0, j1 - j0) for i0, i1, j0, j1 in beads])
+
+    def best_into(i, j, last=None):
+        """Best path score into (i, j), optionally only through a last bead of type ``last``."""
+        if (i, j) == (0, 0):
+            return 0.0 if last is None else -math.inf
+        out = -math.inf
+        for a, b in TYPES:
+            if i >= a and j >= b and (last is None or (a, b) == last):
+                out = max(out, best_into(i - a, j - b) + float(score(i, a, b, [j])[0]))
+        return out
+
+    for (i0, i1, j0, j1), gap in zip(beads, gaps):
+        kind = (i1 - i0, j1 - j0)
+        others = [best_into(i1, j1, t) for t in TYPES if t != kind]
+        runner = max(others)
+        assert gap == (pytest.approx(best_into(i1, j1) - runner) if runner > -math.inf else math.inf)
 
 
-def test_bead_terms_re_derive_the_scorer():
-    src, tgt = parallel(np.random.default_rng(0), 6, 0.3)
-    params = ScoreParams()
-    beads = [(0, 1, 0, 1), (1, 3, 1, 2), (3, 3, 2, 3), (3, 4, 3, 4), (4, 5, 4, 4), (5, 6, 4, 6)]
-    terms = bead_terms(src, tgt, params, beads)
-    scorer = BeadScorer(src, tgt, params)
-    for k, (i0, i1, j0, j1) in enumerate(beads):
-        assert terms.score[k] == pytest.approx(scorer(i1, i1 - i0, j1 - j0, np.array([j1]))[0])
-    assert terms.cos[0] == pytest.approx(float(src.emb[1][0] @ tgt.emb[1][0]), abs=1e-6)
-    assert terms.cos[1] == pytest.approx(float(src.emb[2][1] @ tgt.emb[1][1]), abs=1e-6)
-    assert terms.cos[2] == terms.margin[2] == terms.length[2] == 0.0  # 0-1 bead
-    # Margin of an inner 1-1 bead: its cosine minus the mean cosine with the four neighbours.
-    sv, tv, e1s, e1t = src.emb[1][3], tgt.emb[1][3], src.emb[1], tgt.emb[1]
-    neighbours = (e1t[2] @ sv + e1t[4] @ sv + e1s[2] @ tv + e1s[4] @ tv) / 4
-    assert terms.margin[3] == pytest.approx(terms.cos[3] - neighbours, abs=1e-6)
-    assert list(terms.a) == [1, 2, 0, 1, 1, 1] and list(terms.b) == [1, 1, 1, 1, 0, 2]
-    # Equal lengths: shorter/longer = 1, log2(2) = 1, no Gale-Church cost.
-    same = bead_terms(windows(np.eye(3), [10, 10, 10]), windows(np.eye(3), [10, 10, 10]), params, [(0, 1, 0, 1)])
-    assert same.length[0] == pytest.approx(1.0) and same.gc[0] == pytest.approx(0.0)
+# --------------------------------------------------------------------------- features
 
 
-def test_link_features_cover_the_model_and_pass_extra_columns():
-    src, tgt = parallel(np.random.default_rng(1), 4, 0.2)
-    beads = [(0, 1, 0, 1), (1, 2, 1, 2), (2, 3, 2, 3), (3, 4, 3, 4)]
-    terms = bead_terms(src, tgt, ScoreParams(), beads)
-    feats = link_features(terms, np.array([0.3, np.inf, 2.0, 0.1]), {"lex_src": [0.1, 0.2, 0.3, 0.4]})
+def test_link_features_cover_the_model():
+    beads = [(0, 1, 0, 1), (1, 3, 1, 2), (3, 3, 2, 3), (3, 4, 3, 4)]
+    terms = [
+        BeadTerms(cosine=0.8, margin=0.5, length=0.9, gc=0.01, lexical_src=0.5, lexical_tgt=0.25, lexical=0.4, score=0.6),
+        BeadTerms(cosine=0.6, margin=0.3, score=0.3, paragraph=True),
+        BeadTerms(score=-0.1),
+        BeadTerms(cosine=0.7, margin=0.4, score=0.5, quote_gap=1.0),
+    ]
+    feats = link_features(beads, terms, np.array([0.3, np.inf, 2.0, 0.1]))
     assert set(FEATURES) <= set(feats)
     assert all(len(v) == 4 for v in feats.values())
     assert list(feats["gap_end"]) == [0.3, GAP_CAP, GAP_CAP, 0.1]
     assert list(feats["gap_start"]) == [GAP_CAP, 0.3, GAP_CAP, GAP_CAP]
+    assert list(feats["skip"]) == [0, 0, 1, 0] and list(feats["t21"]) == [0, 1, 0, 0]
+    assert list(feats["near_skip"]) == [0, 1, 0, 1]
     assert feats["prev_score"][0] == feats["score"][0] and feats["next_score"][-1] == feats["score"][-1]
-    assert feats["prev_score"][1] == feats["score"][0] and feats["next_score"][1] == feats["score"][2]
-    assert list(feats["lex_src"]) == [0.1, 0.2, 0.3, 0.4]
-    empty = link_features(bead_terms(src, tgt, ScoreParams(), []), np.zeros(0))
+    assert feats["prev_score"][1] == 0.6 and feats["next_score"][1] == -0.1
+    assert list(feats["lex_min"]) == [0.25, 0.0, 0.0, 0.0]  # no coverage (NaN) counts as none
+    assert list(feats["paragraph"]) == [0, 1, 0, 0] and list(feats["quote_gap"]) == [0, 0, 0, 1]
+    empty = link_features([], [], np.zeros(0))
     assert set(FEATURES) <= set(empty) and all(len(v) == 0 for v in empty.values())
 
 
@@ -178,13 +168,13 @@ def test_a_closer_translation_gets_a_higher_confidence():
     lens = [30.0] * n
     src = windows(base, lens)
     beads = [(k, k + 1, k, k + 1) for k in range(n)]
-    params = ScoreParams()
+    lo, hi = np.zeros(n + 1, np.int64), np.full(n + 1, n, np.int64)
 
     def conf(tgt_vectors):
-        tgt = windows(tgt_vectors, lens)
-        scorer = BeadScorer(src, tgt, params)
-        rows = forward(n, n, TYPES, scorer)
-        return bead_confidences(src, tgt, params, TYPES, beads, rows, np.zeros(n + 1, np.int64))
+        scorer = BeadScorer(src, windows(tgt_vectors, lens), ScoreParams())
+        path, gaps = band_dp_gaps(n, n, lo, hi, TYPES, scorer)
+        assert path == beads
+        return bead_confidences(beads, [scorer.terms(*bead) for bead in beads], gaps)
 
     far = conf(noisy)
     closer = noisy.copy()

@@ -136,14 +136,15 @@ def test_ladder_round_trip(alignment):
 def test_tsv_reads_back_with_csv():
     text = to_tsv(sample())
     rows = list(csv.reader(io.StringIO(text), dialect="excel-tab"))
-    assert rows[0] == ["src", "tgt", "score", "src_anchor", "tgt_anchor"]
+    # confidence comes last so the older columns keep their places; empty when a link has none
+    assert rows[0] == ["src", "tgt", "score", "src_anchor", "tgt_anchor", "confidence"]
     assert len(rows) == 1 + len(LINKS)
-    assert all(len(r) == 5 for r in rows)
-    assert rows[1] == [SRC[0], TGT[0], "0.912", "p1.s1", "p1.s1"]
+    assert all(len(r) == 6 for r in rows)
+    assert rows[1] == [SRC[0], TGT[0], "0.912", "p1.s1", "p1.s1", ""]
     # quotes survive, multi-sentence sides are joined (no space for Chinese)
-    assert rows[2] == [SRC[1], "汤姆&杰瑞说“嗨”。", "0.800", "p1.s2", "p1.s2,p2.s1"]
-    assert rows[4] == [SRC[3], "", "0.000", "p2.s2", ""]
-    assert rows[5] == ["", TGT[4], "0.000", "", "p3.s1"]
+    assert rows[2] == [SRC[1], "汤姆&杰瑞说“嗨”。", "0.800", "p1.s2", "p1.s2,p2.s1", ""]
+    assert rows[4] == [SRC[3], "", "0.000", "p2.s2", "", ""]
+    assert rows[5] == ["", TGT[4], "0.000", "", "p3.s1", ""]
     # tabs and line breaks inside text become single spaces
     assert rows[6][:2] == ["Tab here and newline.", "制表符 和 换行。"]
     # one physical line per bead
@@ -224,6 +225,40 @@ def test_tmx_version_fallback(monkeypatch):
     monkeypatch.delattr(subalign, "__version__", raising=False)
     root = parse_tmx(to_tmx(sample()))
     assert root.find("header").get("creationtoolversion") == "0"
+
+
+# --------------------------------------------------------------------------- confidence
+
+
+def with_confidence():
+    a = sample()
+    confs = [0.9731, 0.42, None, 0.8, 0.7, 0.1]
+    a.links = [Link(x.src, x.tgt, x.score, c) for x, c in zip(a.links, confs)]
+    return a
+
+
+def test_every_format_but_the_ladder_carries_the_confidence():
+    a = with_confidence()
+    rows = list(csv.reader(io.StringIO(to_tsv(a)), dialect="excel-tab"))
+    assert rows[0][-1] == "confidence"
+    assert [r[-1] for r in rows[1:]] == ["0.973", "0.420", "", "0.800", "0.700", "0.100"]
+    links = json.loads(to_json(a))["links"]
+    assert [lk["confidence"] for lk in links] == [0.9731, 0.42, None, 0.8, 0.7, 0.1]
+    assert to_ladder(a) == to_ladder(sample())  # the ladder is unchanged
+    tus = parse_tmx(to_tmx(a)).findall("body/tu")
+    props = [{p.get("type"): p.text for p in tu.findall("prop")} for tu in tus]
+    assert [p.get("x-confidence") for p in props] == ["0.973", "0.420", None, "0.100"]  # none when the link has none
+    assert [c.tag for c in tus[0]] == ["prop", "prop", "prop", "prop", "tuv", "tuv"]
+    assert [c.get("type") for c in tus[0].findall("prop")] == ["x-score", "x-confidence", "x-src-anchor", "x-tgt-anchor"]
+
+
+def test_min_confidence_leaves_weaker_links_out_of_the_tmx_only():
+    a = with_confidence()
+    tus = parse_tmx(to_tmx(a, min_confidence=0.5)).findall("body/tu")
+    # 0.42 and 0.1 go; the link without a confidence stays
+    assert [tu.findtext("prop[@type='x-src-anchor']") for tu in tus] == ["p1.s1", "p2.s1"]
+    assert len(parse_tmx(to_tmx(a, min_confidence=0.0)).findall("body/tu")) == 4
+    assert to_tmx(a, min_confidence=None) == to_tmx(a)
 
 
 @pytest.mark.parametrize(

@@ -280,7 +280,7 @@ def check_alignment_outputs(al: Alignment) -> None:
     for tu in tus:  # every TU carries anchors of the sentences it holds
         props = {p.get("type"): p.text for p in tu.findall("prop")}
         assert props["x-src-anchor"] and props["x-tgt-anchor"]
-    rows = tsv_rows(to_tsv(al), 5)
+    rows = tsv_rows(to_tsv(al), 6)  # src, tgt, score, src_anchor, tgt_anchor, confidence
     assert len(rows) == len(al.links) + 1
     links = json.loads(to_json(al))["links"]
     assert len(links) == len(al.links)

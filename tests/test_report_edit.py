@@ -433,3 +433,56 @@ def test_samples_fix_weakest_and_reapply(browser, samples, tmp_path):  # noqa: F
         assert not problems, problems
     finally:
         ctx.close()
+
+
+# --------------------------------------------------------------------------- link confidence
+
+CONFIDENCES = [0.97, 0.0625, 0.91, 0.3, 0.8, 0.99, 0.99, 0.45, 0.88, 0.93]  # 0.0625: Python writes 0.062
+
+
+@pytest.fixture(scope="module")
+def confident(tmp_path_factory):
+    """The saved outputs with a confidence on every link, and their page."""
+    d = tmp_path_factory.mktemp("confident")
+    p = fx.saved(d)
+    obj = json.loads(p["alignment"].read_text(encoding="utf-8"))
+    for row, c in zip(obj["links"], CONFIDENCES, strict=True):
+        row["confidence"] = c
+    p["alignment"].write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
+    src, tgt = load_document(p["review"]), load_document(p["translation"])
+    a = alignment_from_json(p["alignment"].read_text(encoding="utf-8"), src, tgt)
+    assert [lk.confidence for lk in a.links] == CONFIDENCES
+    p["page"] = d / "report.html"
+    p["page"].write_text(build_report(a, p["quotes"].read_text(encoding="utf-8"),
+                                      p["glossary"].read_text(encoding="utf-8")), encoding="utf-8")
+    return p
+
+
+def prop(tu: ET.Element, kind: str) -> str | None:
+    return {p.get("type"): p.text for p in tu.iter("prop")}.get(kind)
+
+
+def test_confidence_flags_weak_links_and_survives_merge_and_split(browser, confident, tmp_path):  # noqa: F811
+    ctx, page, problems = open_page(browser, confident["page"])
+    try:
+        low = page.evaluate("() => Array.from(document.querySelectorAll('#review .bead')).map(b => b.classList.contains('low'))")
+        # Weak by confidence < 0.5 (links 2, 4, 8), not by score: link 3 scores 0.44 but is 0.91 sure.
+        assert [k for k, x in enumerate(low) if x] == [1, 3, 7]
+        tmx = download(page, "Export TMX")[1]
+        assert prop(tu_of(tmx, "p1.s1"), "x-confidence") == "0.970"
+        page.locator('#review .bead').nth(1).click()
+        button(page, "Merge with next").click()  # 0.0625 and 0.91: the merged link keeps the lower
+        assert "low" in page.locator("#review .bead").nth(1).get_attribute("class")
+        page.locator('#review .bead').nth(7).click()  # [p4.s1, p4.s2] | [p4.s1, p4.s2]
+        button(page, "Split").click()
+        button(page, "Fewer translation sentences in the first part").click()
+        button(page, "Apply split").click()
+        tmx = download(page, "Export TMX")[1]
+        assert prop(tu_of(tmx, "p2.s1,p2.s2"), "x-confidence") == "0.062"  # as Python formats 0.0625
+        split = tu_of(tmx, "p4.s2")
+        assert split is not None and prop(split, "x-confidence") is None and prop(split, "x-score") == "0.550"
+        files = same_as_apply(page, confident, tmp_path)
+        assert files["review.en.corrected.tmx"] == tmx
+        assert not problems, problems
+    finally:
+        ctx.close()

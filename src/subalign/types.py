@@ -85,6 +85,9 @@ class Link:
     src: tuple[int, ...]
     tgt: tuple[int, ...]
     score: float = 0.0
+    # Calibrated probability that this link is exactly right (subalign.aligner.confidence);
+    # None where nothing computed one (e.g. a ladder read back, a hand-made link).
+    confidence: float | None = None
 
     @property
     def kind(self) -> str:

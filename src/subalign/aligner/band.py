@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from subalign.aligner.dp import ScoreFn, band_around, band_dp
+from subalign.aligner.dp import ScoreFn, band_around, band_dp_gaps
 from subalign.aligner.lexical import LexicalSides
 from subalign.aligner.scoring import BeadScorer, BeadTerms, ScoreParams, Windows
 from subalign.aligner.windows import normalise
@@ -44,11 +44,16 @@ def path_points(beads: Sequence[Bead]) -> list[tuple[int, int]]:
 
 @dataclass
 class BeadPath:
-    """The DP's best path, with the band it searched and the scorer that scored it."""
+    """The DP's best path, with the band it searched and the scorer that scored it.
+
+    ``gaps[k]`` is how far bead ``k`` led the runner-up at the DP cell it ends in
+    (see :func:`subalign.aligner.dp.band_dp_gaps`; ``inf`` when nothing else reached it).
+    """
 
     beads: list[Bead]
     band: tuple[np.ndarray, np.ndarray]
     scorer: ScoreFn
+    gaps: np.ndarray
 
     def terms(self) -> list[BeadTerms]:
         """Each bead's score term by term (the scorer must be a :class:`BeadScorer`)."""
@@ -102,7 +107,8 @@ def best_path(
             band = plan_band(src, tgt, width, window_pairs).band
         if score_fn is None:
             score_fn = bead_scorer(src, tgt, bead_types, band, params or ScoreParams(), lexical)
-        return BeadPath(band_dp(n, m, band[0], band[1], bead_types, score_fn), band, score_fn)
+        beads, gaps = band_dp_gaps(n, m, band[0], band[1], bead_types, score_fn)
+        return BeadPath(beads, band, score_fn, gaps)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from subalign.errors import SubalignError
-from subalign.runs import MAIN, ModelRequest, RunResult, Warnings, check_language, count_kinds
+from subalign.runs import MAIN, ModelRequest, RunResult, Warnings, check_finite, check_language, count_kinds
 
 
 @dataclass
@@ -30,6 +30,8 @@ class AlignRequest(ModelRequest):
     allow_download: bool = False
     #: False: two texts in one language are an error (batch), not a warning (the CLI).
     allow_same_lang: bool = True
+    #: Leave links less likely right than this out of the TMX (they stay in the other formats).
+    min_confidence: float | None = None
 
     def validate(self) -> None:
         """Every check that needs no input read, with the CLI's flag names."""
@@ -38,6 +40,9 @@ class AlignRequest(ModelRequest):
         check_language("--src-lang", self.src_lang)
         check_language("--tgt-lang", self.tgt_lang)
         AlignOptions(max_align=self.max_align).bead_types()
+        check_finite("--min-confidence", self.min_confidence)
+        if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
+            raise SubalignError(f"--min-confidence is a probability between 0 and 1, got {self.min_confidence}")
 
 
 def run_align(request: AlignRequest, *, encoder=None, warn=None) -> RunResult:
@@ -45,7 +50,7 @@ def run_align(request: AlignRequest, *, encoder=None, warn=None) -> RunResult:
     the first one also under ``main``. The model is loaded after both texts are read."""
     from subalign import encoders  # lazy: not for --help
     from subalign.aligner.core import AlignOptions, align_documents  # lazy: numpy
-    from subalign.aligner.formats import FORMATS  # lazy: not for --help
+    from subalign.aligner.formats import FORMATS, to_tmx  # lazy: not for --help
     from subalign.text.documents import check_language_pair, load_document  # lazy: not for --help
 
     request.validate()
@@ -64,9 +69,14 @@ def run_align(request: AlignRequest, *, encoder=None, warn=None) -> RunResult:
     if encoder is None:
         encoder = encoders.load_encoder(r.model, cache=r.cache, allow_download=r.allow_download)
     alignment = align_documents(src, tgt, encoder, AlignOptions(max_align=r.max_align))
-    outputs = {form: FORMATS[form](alignment) for form in r.formats}
+    outputs = {
+        form: to_tmx(alignment, r.min_confidence) if form == "tmx" else FORMATS[form](alignment) for form in r.formats
+    }
     outputs[MAIN] = outputs[r.formats[0]]
-    return RunResult(outputs, align_summary(alignment), warnings.items)
+    summary = align_summary(alignment)
+    if r.min_confidence is not None and "tmx" in r.formats:
+        summary += f"; {tmx_dropped(alignment, r.min_confidence)} left out of the TMX (confidence < {r.min_confidence:g})"
+    return RunResult(outputs, summary, warnings.items)
 
 
 def align_summary(alignment) -> str:
@@ -74,6 +84,13 @@ def align_summary(alignment) -> str:
     a = alignment
     kinds = count_kinds(link.kind for link in a.links)
     return f"{len(a.src)} {a.src.lang} / {len(a.tgt)} {a.tgt.lang} sentences, {len(a.links)} links ({kinds})"
+
+
+def tmx_dropped(alignment, min_confidence: float) -> int:
+    """How many links with text on both sides ``--min-confidence`` keeps out of the TMX."""
+    from subalign.aligner.formats import tmx_kept  # lazy: not for --help
+
+    return sum(1 for lk in alignment.links if lk.src and lk.tgt and not tmx_kept(lk, min_confidence))
 
 
 @dataclass

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from subalign.aligner.band import BandPlan, BeadPath, bead_cosine, best_path, plan_band
+from subalign.aligner.confidence import bead_confidences
 from subalign.aligner.doclex import learned_sides
 from subalign.aligner.lexical import LexicalSides, lexical_sides
 from subalign.aligner.scoring import BeadTerms, ScoreParams, Windows
@@ -74,7 +75,10 @@ def embed_pair(src: Document, tgt: Document, encoder, options: AlignOptions) -> 
 
 
 def align_windows(src: Windows, tgt: Windows, options: AlignOptions, lexical: LexicalSides | None = None) -> list[Link]:
-    """Align two sides given their window embeddings (the encoder-free core); ``lexical`` adds word evidence."""
+    """Align two sides given their window embeddings (the encoder-free core); ``lexical`` adds word evidence.
+
+    Every link carries its calibrated confidence (:mod:`subalign.aligner.confidence`).
+    """
     return align_windows_scored(src, tgt, options, lexical, terms=False)[0]
 
 
@@ -83,13 +87,19 @@ def align_windows_scored(
 ) -> tuple[list[Link], list[BeadTerms]]:
     """:func:`align_windows` and each link's score term by term (embedding, lexical, length, paragraph; empty unless ``terms``)."""
     n, m = src.n, tgt.n
-    types = options.bead_types()
+    options.bead_types()  # a bad --max-align fails even with nothing to align
     if n == 0 or m == 0:
-        links = [Link((i,), ()) for i in range(n)] + [Link((), (j,)) for j in range(m)]
+        # One side is empty: every sentence of the other is unaligned, and nothing else was possible.
+        links = [Link((i,), (), confidence=1.0) for i in range(n)] + [Link((), (j,), confidence=1.0) for j in range(m)]
         return links, [BeadTerms(score=options.score.skip) for _ in links] if terms else []
     path = align_path(src, tgt, options, lexical)
-    links = [Link(tuple(range(i0, i1)), tuple(range(j0, j1)), bead_cosine(src, tgt, (i0, i1, j0, j1))) for i0, i1, j0, j1 in path.beads]
-    return links, path.terms() if terms else []
+    parts = path.terms()
+    conf = bead_confidences(path.beads, parts, path.gaps)
+    links = [
+        Link(tuple(range(i0, i1)), tuple(range(j0, j1)), bead_cosine(src, tgt, (i0, i1, j0, j1)), round(float(p), 4))
+        for (i0, i1, j0, j1), p in zip(path.beads, conf)
+    ]
+    return links, parts if terms else []
 
 
 def align_path(

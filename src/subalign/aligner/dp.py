@@ -35,6 +35,25 @@ def band_dp(
     ``lo``/``hi`` (length n+1, inclusive, non-decreasing) must contain 0 at
     row 0 and ``m`` at row ``n``.
     """
+    return band_dp_gaps(n, m, lo, hi, bead_types, score_fn)[0]
+
+
+def band_dp_gaps(
+    n: int,
+    m: int,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    bead_types: Sequence[tuple[int, int]],
+    score_fn: ScoreFn,
+) -> tuple[list[tuple[int, int, int, int]], np.ndarray]:
+    """:func:`band_dp` and, per chosen bead, its lead over the runner-up at its end cell.
+
+    The runner-up is the best path into the same cell through any other bead
+    type; a small gap means the DP nearly chose another boundary there (what
+    link confidence reads). Each cell keeps its second-best incoming score
+    beside the best, so this costs no extra scorer calls. ``inf`` where no
+    other bead type reaches the cell.
+    """
     lo = np.asarray(lo, dtype=np.int64)
     hi = np.asarray(hi, dtype=np.int64)
     if lo[0] != 0 or hi[n] != m:
@@ -43,10 +62,12 @@ def band_dp(
     if any(a == 0 and b != 1 for a, b in bead_types):
         raise ValueError("only 0-1 insertion beads are supported")
     best: list[np.ndarray] = []
+    second: list[np.ndarray] = []  # the runner-up into each cell (through another bead type)
     back: list[np.ndarray] = []
     for i in range(n + 1):
         width = int(hi[i] - lo[i] + 1)
         row = np.full(width, NEG)
+        row2 = np.full(width, NEG)
         ptr = np.full(width, -1, dtype=np.int16)
         if i == 0:
             row[0] = 0.0  # lo[0] == 0: the empty alignment
@@ -67,6 +88,7 @@ def band_dp(
                 continue
             cand = prev + score_fn(i, a, b, js)
             sl = slice(j_lo - lo[i], j_hi - lo[i] + 1)
+            row2[sl] = np.where(ok, np.maximum(row2[sl], np.minimum(row[sl], cand)), row2[sl])
             better = ok & (cand > row[sl])
             row[sl][better] = cand[better]
             ptr[sl][better] = t
@@ -78,9 +100,15 @@ def band_dp(
             pre = np.cumsum(s)
             run = np.maximum.accumulate(row - pre) + pre
             moved = run > row + 1e-12
-            row = np.where(moved, run, row)
+            new = np.where(moved, run, row)
+            # The 0-1 candidate of each cell: the cell to its left plus one insertion.
+            insert = np.concatenate([[NEG], new[:-1] + s[1:]])
+            insert[np.concatenate([[True], new[:-1] <= NEG / 2])] = NEG
+            row2 = np.where(moved, row, np.maximum(row2, np.minimum(insert, new)))
+            row = new
             ptr[moved] = ins
         best.append(row)
+        second.append(row2)
         back.append(ptr)
     if best[n][m - lo[n]] <= NEG / 2:
         raise ValueError("no path through the band")
@@ -92,7 +120,9 @@ def band_dp(
         beads.append((i - a, i, j - b, j))
         i, j = i - a, j - b
     beads.reverse()
-    return beads
+    gaps = np.array([best[i1][j1 - lo[i1]] - second[i1][j1 - lo[i1]] for _, i1, _, j1 in beads], dtype=float)
+    gaps[[second[i1][j1 - lo[i1]] <= NEG / 2 for _, i1, _, j1 in beads]] = np.inf
+    return beads, gaps
 
 
 def band_around(path: Sequence[tuple[int, int]], n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ A two-bead alignment (as :func:`subalign.align` returns, here built by hand):
 [0]:[0]:0.780
 [1]:[1]:0.610
 >>> print(to_tsv(alignment), end="")  # tab-separated
-src                      tgt          score  src_anchor  tgt_anchor
+src                      tgt          score  src_anchor  tgt_anchor  confidence
 Workers went on strike.  工人罢工了。  0.780  p1.s1       p1.s1
 The boss fled.           老板跑了。    0.610  p1.s2       p1.s2
 >>> import json
@@ -70,9 +70,11 @@ __all__ = [
     "FORMATS",
     "TsvDialect",
     "anchor_dict",
+    "confidence_text",
     "flat",
     "format_from_path",
     "parse_ladder",
+    "tmx_kept",
     "tmx_lang",
     "to_json",
     "to_ladder",
@@ -124,7 +126,7 @@ def parse_ladder(text: str, path: str | os.PathLike[str] | None = None) -> list[
     silently skipped line would shift every score computed from the file.
 
     >>> parse_ladder("[0, 1]:[2]:0.812\\n[2]:[]\\n")
-    [Link(src=(0, 1), tgt=(2,), score=0.812), Link(src=(2,), tgt=(), score=0.0)]
+    [Link(src=(0, 1), tgt=(2,), score=0.812, confidence=None), Link(src=(2,), tgt=(), score=0.0, confidence=None)]
     """
     where = str(path) if path is not None else "<ladder>"
     links: list[Link] = []
@@ -171,8 +173,16 @@ def _anchor_ids(doc: Document, idx: Sequence[int]) -> str:
     return ",".join(doc.sentences[i].anchor.id for i in idx)
 
 
+def confidence_text(c: float | None) -> str:
+    """A link's confidence as the files write it (3 places), ``""`` when it has none."""
+    return f"{c:.3f}" if c is not None and math.isfinite(c) else ""
+
+
 def to_tsv(alignment: Alignment) -> str:
-    """Header ``src tgt score src_anchor tgt_anchor`` then one row per bead.
+    """Header ``src tgt score src_anchor tgt_anchor confidence`` then one row per bead.
+
+    ``confidence`` (last, so the older columns keep their places) is empty for a link
+    without one.
 
     Line breaks and tabs inside text become spaces so each bead stays one row even for
     naive ``split('\\t')`` readers; quotes are still csv-quoted so ``csv.reader``
@@ -180,7 +190,7 @@ def to_tsv(alignment: Alignment) -> str:
     """
     buf = io.StringIO()
     writer = csv.writer(buf, dialect=TsvDialect)
-    writer.writerow(["src", "tgt", "score", "src_anchor", "tgt_anchor"])
+    writer.writerow(["src", "tgt", "score", "src_anchor", "tgt_anchor", "confidence"])
     for link in alignment.links:
         writer.writerow(
             [
@@ -189,6 +199,7 @@ def to_tsv(alignment: Alignment) -> str:
                 f"{link.score:.3f}",
                 _anchor_ids(alignment.src, link.src),
                 _anchor_ids(alignment.tgt, link.tgt),
+                confidence_text(link.confidence),
             ]
         )
     return buf.getvalue()
@@ -240,6 +251,7 @@ def to_json(alignment: Alignment) -> str:
             "src": list(link.src),
             "tgt": list(link.tgt),
             "score": _json_score(link.score),
+            "confidence": _json_score(link.confidence) if link.confidence is not None else None,
             "src_text": alignment.src_text(link),
             "tgt_text": alignment.tgt_text(link),
             "src_anchors": [anchor_dict(src.sentences[i].anchor) for i in link.src],
@@ -295,11 +307,21 @@ def tmx_lang(doc: Document) -> str:
     return lang or "und"
 
 
-def to_tmx(alignment: Alignment) -> str:
+def tmx_kept(link: Link, min_confidence: float | None = None) -> bool:
+    """Whether a link becomes a TMX ``<tu>``: text on both sides and, with ``min_confidence``,
+    a confidence of at least that (a link without a confidence is kept)."""
+    if not link.src or not link.tgt:
+        return False
+    return min_confidence is None or link.confidence is None or link.confidence >= min_confidence
+
+
+def to_tmx(alignment: Alignment, min_confidence: float | None = None) -> str:
     """TMX 1.4b, one ``<tu>`` per bead with text on both sides (1-0/0-1 beads are no TUs).
 
-    Score and anchors go into ``x-`` props (the TMX convention for tool-defined
-    properties) so a TM entry can be traced back to the review it came from.
+    Score, confidence (when the link has one) and anchors go into ``x-`` props (the
+    TMX convention for tool-defined properties) so a TM entry can be traced back to
+    the review it came from. With ``min_confidence``, links less likely right than
+    that are left out (see :func:`tmx_kept`): a translation memory is reused blindly.
     """
     src_lang, tgt_lang = tmx_lang(alignment.src), tmx_lang(alignment.tgt)
     root = ET.Element("tmx", {"version": "1.4"})
@@ -318,11 +340,13 @@ def to_tmx(alignment: Alignment) -> str:
     )
     body = ET.SubElement(root, "body")
     for link in alignment.links:
-        if not link.src or not link.tgt:
+        if not tmx_kept(link, min_confidence):
             continue
         tu = ET.SubElement(body, "tu")
+        conf = confidence_text(link.confidence)
         props = (
             ("x-score", f"{link.score:.3f}"),
+            *((("x-confidence", conf),) if conf else ()),
             ("x-src-anchor", _anchor_ids(alignment.src, link.src)),
             ("x-tgt-anchor", _anchor_ids(alignment.tgt, link.tgt)),
         )

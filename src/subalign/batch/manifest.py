@@ -67,7 +67,8 @@ def _path(v: Any) -> str:
 _COMMON = {"encoding": _str}
 ROW_OPTIONS: dict[str, dict[str, Callable[[Any], Any]]] = {
     "align": {**_COMMON, "max_align": int, "presplit": _bool, "src_lang": _lang, "tgt_lang": _lang,
-              "src_encoding": _str, "tgt_encoding": _str, "allow_same_lang": _bool},
+              "src_encoding": _str, "tgt_encoding": _str, "allow_same_lang": _bool,
+              "min_confidence": _float},
     "quotes": {**_COMMON, "max_cues": int, "max_gap": _float, "threshold": _float, "context": int,
                "lang": _lang, "subs_encoding": _str, "via": _path, "min_confidence": _float},
     "glossary": {**_COMMON, "min_score": _float, "src_lang": _lang, "tgt_lang": _lang},

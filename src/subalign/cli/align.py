@@ -40,6 +40,10 @@ def align(
     allow_download: bool = typer.Option(
         AlignRequest.allow_download, "--allow-download", help="Let a hub model be downloaded if it is not cached."
     ),
+    min_confidence: Optional[float] = typer.Option(
+        AlignRequest.min_confidence, "--min-confidence",
+        help="Leave links with a confidence (probability of being right) below P out of the TMX; other formats keep them.",
+    ),
 ) -> None:
     """Align two texts sentence by sentence (ladder, TSV, JSON or TMX)."""
     targets = outs or [None]
@@ -48,7 +52,7 @@ def align(
     request = AlignRequest(
         src, tgt, presplit=presplit, model=model, max_align=max_align, src_lang=src_lang, tgt_lang=tgt_lang,
         encoding=encoding, src_encoding=src_encoding, tgt_encoding=tgt_encoding, cache=not no_cache,
-        allow_download=allow_download,
+        allow_download=allow_download, min_confidence=min_confidence,
     )
     request.validate()
     check_outputs(list(outs or []), [src, tgt])

@@ -18,7 +18,7 @@ from pathlib import PurePath
 from typing import Any
 
 from subalign.aligner import formats as align_formats
-from subalign.aligner.formats import flat, tmx_lang
+from subalign.aligner.formats import confidence_text, flat, tmx_lang
 from subalign.corrections.state import EditState
 from subalign.glossary import formats as glossary_formats
 from subalign.glossary.pairing import GlossaryEntry
@@ -142,7 +142,8 @@ def _align_part(a: Alignment) -> dict[str, Any]:
         "tmx_tail": tail,
         "body": _BODY,
         "links": [
-            [list(lk.src), list(lk.tgt), _score(lk.score), f"{lk.score:.3f}", _number(getattr(lk, "confidence", None))]
+            [list(lk.src), list(lk.tgt), _score(lk.score), f"{lk.score:.3f}", _number(lk.confidence),
+             confidence_text(lk.confidence) or None]
             for lk in a.links
         ],
     }

@@ -28,6 +28,9 @@ class EditLink:
     tgt: tuple[int, ...]
     score: float
     checked: bool = False
+    # The aligner's confidence; a merge keeps the lower of the two, a split or a move has none
+    # (the model never scored the new links). The page's script does the same.
+    confidence: float | None = None
 
 
 @dataclass
@@ -75,7 +78,7 @@ class EditState:
            entries: list[GlossaryEntry] | None = None) -> EditState:
         return cls(
             alignment,
-            [EditLink(lk.src, lk.tgt, lk.score) for lk in alignment.links] if alignment is not None else [],
+            [EditLink(lk.src, lk.tgt, lk.score, confidence=lk.confidence) for lk in alignment.links] if alignment is not None else [],
             [EditQuote(m, ([m.best] if m.best is not None else []) + list(m.runner_up), m.status) for m in matches or []],
             [EditTerm(e) for e in entries or []],
             {side: {s.anchor.id: s.index for s in doc.sentences}
@@ -90,7 +93,7 @@ class EditState:
         a = self.alignment
         if a is None:
             return None
-        return Alignment(a.src, a.tgt, [Link(lk.src, lk.tgt, lk.score) for lk in self.links], a.model, a.params)
+        return Alignment(a.src, a.tgt, [Link(lk.src, lk.tgt, lk.score, lk.confidence) for lk in self.links], a.model, a.params)
 
     def corrected_quotes(self) -> list[QuoteMatch]:
         return [q.corrected() for q in self.quotes]
@@ -139,7 +142,9 @@ class EditState:
             if 0 <= k < len(self.links) - 1:
                 a, b = self.links[k], self.links[k + 1]
                 if (a.src + b.src, a.tgt + b.tgt) == (src, tgt):
-                    self.links[k : k + 2] = [EditLink(src, tgt, min(a.score, b.score))]
+                    both = a.confidence is not None and b.confidence is not None
+                    conf = min(a.confidence, b.confidence) if both else None  # type: ignore[type-var]
+                    self.links[k : k + 2] = [EditLink(src, tgt, min(a.score, b.score), confidence=conf)]
                     return
         raise Stale(f"no two neighbouring links hold {_show(op)}")
 
@@ -165,8 +170,8 @@ class EditState:
             raise Stale(f"sentence {op['sentence']} is not at the {'end' if to == 'next' else 'start'} of its link")
         there = getattr(self.links[j], side)
         moved = {side: here[:-1] if to == "next" else here[1:]}
-        a = replace(self.links[k], checked=False, **moved)
-        b = replace(self.links[j], checked=False, **{side: (i, *there) if to == "next" else (*there, i)})
+        a = replace(self.links[k], checked=False, confidence=None, **moved)
+        b = replace(self.links[j], checked=False, confidence=None, **{side: (i, *there) if to == "next" else (*there, i)})
         lo = min(k, j)
         pair = [a, b] if to == "next" else [b, a]
         self.links[lo : lo + 2] = [lk for lk in pair if lk.src or lk.tgt]

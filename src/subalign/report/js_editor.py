@@ -15,7 +15,7 @@ EDITOR_JS = r"""
 var dataEl=document.getElementById("subalign-data");
 var DATA=JSON.parse(dataEl.textContent),E=DATA.edit;
 if(!E)return;
-var LOW=DATA.info.low_score,A=E.align,Q=E.quotes,G=E.glossary;
+var LOW=DATA.info.low_score,WEAK=DATA.info.weak_confidence,A=E.align,Q=E.quotes,G=E.glossary;
 var links=[],quotes=[],terms=[],IDX={src:Object.create(null),tgt:Object.create(null)},OWN={src:[],tgt:[]};
 var EL={src:[],tgt:[]},byEl=new WeakMap(),ops=[],undos=[],redos=[],exported=[],cur=null;
 var statusEl=document.getElementById("status");
@@ -33,7 +33,7 @@ if(A){
   var beads=document.querySelectorAll("#review .bead");
   A.links.forEach(function(r,k){
     var sc=typeof r[2]==="string"?Number(r[2]):r[2];
-    var L={src:r[0],tgt:r[1],score:sc,str:r[3],key:r[4]!=null?r[4]:num(sc),checked:false,edited:false,live:true,el:beads[k]};
+    var L={src:r[0],tgt:r[1],score:sc,str:r[3],conf:r[4],cstr:r[5],key:r[4]!=null?r[4]:num(sc),checked:false,edited:false,live:true,el:beads[k]};
     links.push(L);own(L);byEl.set(L.el,L);
   });
 }
@@ -53,7 +53,8 @@ function own(L){L.src.forEach(function(i){OWN.src[i]=L;});L.tgt.forEach(function
 function render(L){
   var el=L.el;
   if(!el){el=L.el=make("div");byEl.set(el,L);}
-  var un=!L.src.length||!L.tgt.length,low=!un&&L.score<LOW;
+  // weak: confidence below WEAK where the link has one, else the score below LOW (sections.py is_weak)
+  var un=!L.src.length||!L.tgt.length,low=!un&&(L.conf!=null?L.conf<WEAK:L.score<LOW);
   el.className="bead"+(un?" unaligned":low?" low":"")+(L.checked?" checked":"")+(L.edited?" edited":"");
   el.setAttribute("data-score",L.str);
   el.textContent="";
@@ -61,8 +62,8 @@ function render(L){
   L.src.forEach(function(i){s.appendChild(EL.src[i]);s.appendChild(document.createTextNode(" "));});
   L.tgt.forEach(function(i){t.appendChild(EL.tgt[i]);});
   if(un||low){
-    var f=make("span","flag",un?"unaligned":"low "+L.score.toFixed(2));
-    f.title=un?"no counterpart on the other side":"alignment score below "+LOW.toFixed(2);
+    var f=make("span","flag",un?"unaligned":"low "+(L.conf!=null?L.conf:L.score).toFixed(2));
+    f.title=un?"no counterpart on the other side":L.conf!=null?"confidence (probability the link is right) below "+WEAK.toFixed(2):"alignment score below "+LOW.toFixed(2);
     t.appendChild(f);
   }
   if(L.checked)t.appendChild(make("span","flag ok","checked"));
@@ -92,7 +93,8 @@ function exact(s){
   if(!same(links[k].src,s[0])||!same(links[k].tgt,s[1]))throw new Stale("no link holds exactly these sentences");
   return k;
 }
-function link(src,tgt,from){return {src:src,tgt:tgt,score:from.score,str:from.str,key:from.key,checked:false,edited:true};}
+// a link the editor made: the score of the one it came from, no confidence (state.py EditLink)
+function link(src,tgt,from){return {src:src,tgt:tgt,score:from.score,str:from.str,conf:null,cstr:null,key:from.key,checked:false,edited:true};}
 var RUN={
   merge:function(op){
     var s=sides(op.src,op.tgt),f=first(s);
@@ -100,7 +102,9 @@ var RUN={
       if(k<0||k>=links.length-1)continue;
       var a=links[k],b=links[k+1];
       if(same(a.src.concat(b.src),s[0])&&same(a.tgt.concat(b.tgt),s[1])){
-        var m=b.score<a.score?b:a,N=link(s[0],s[1],m),old=replace(k,2,[N]);
+        var m=b.score<a.score?b:a,N=link(s[0],s[1],m);
+        if(a.conf!=null&&b.conf!=null){var c=b.conf<a.conf?b:a;N.conf=c.conf;N.cstr=c.cstr;}  // merged: the lower confidence
+        var old=replace(k,2,[N]);
         return {undo:function(){replace(k,1,old);return old[0];},focus:N};
       }
     }

@@ -39,6 +39,7 @@ function writeTmx(A,links){
     if(!L.src.length||!L.tgt.length)return;
     out.push("    <tu>\n",
       leaf("      ","prop",' type="x-score"',L.str),
+      L.cstr?leaf("      ","prop",' type="x-confidence"',L.cstr):"",
       leaf("      ","prop",' type="x-src-anchor"',joinIds(A.src,L.src)),
       leaf("      ","prop",' type="x-tgt-anchor"',joinIds(A.tgt,L.tgt)));
     [[A.src,L.src],[A.tgt,L.tgt]].forEach(function(p){

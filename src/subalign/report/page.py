@@ -14,7 +14,8 @@ The page
   has ``id="p12.s3"`` (the anchors of every other output, so ``report.html#p12.s3``
   opens on it) and every translation sentence ``id="tr-p11.s2"``; paragraphs have
   ``id="p12"``, quotes ``id="q3"``, glossary entries ``id="g5"``;
-- flags beads scoring below ``low_score`` and 1-0 / 0-1 beads;
+- flags weak beads (confidence below 0.5, or for a link without a confidence a score
+  below ``low_score``) and 1-0 / 0-1 beads;
 - highlights quotes in the review; clicking one shows its cues, times and Chinese
   text; not-found quotes are marked as such;
 - lists the glossary as a table; clicking an entry highlights its occurrences on both
@@ -63,7 +64,8 @@ from subalign.types import Alignment, Document
 
 __all__ = ["BIDI_CONTROLS", "CSP", "DEFAULT_LOW_SCORE", "TGT_PREFIX", "anchor_href", "build_report"]
 
-#: Beads scoring below this are flagged "low confidence" (scores are cosine-based, 0..1).
+#: Beads without a confidence (an older alignment JSON) scoring below this are flagged "low"
+#: (scores are cosine-based, 0..1); beads with one are flagged below sections.WEAK_CONFIDENCE.
 DEFAULT_LOW_SCORE = 0.5
 #: A page with more beads than this lets the browser skip laying out paragraphs off screen
 #: (CSS ``content-visibility``): a 5,000-link page then loads in a third of the time and an

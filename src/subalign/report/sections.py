@@ -75,6 +75,24 @@ def _sentences(doc: Document, idx: tuple[int, ...], index: SpanIndex, prefix: st
     )
 
 
+#: A link whose confidence (probability of being right) is below this is flagged weak; a link
+#: without a confidence is weak when its score is below the report's ``low_score``.
+WEAK_CONFIDENCE = 0.5
+
+
+def is_weak(link: Link, low_score: float) -> bool:
+    """Whether a link with text on both sides is flagged for review (see :data:`WEAK_CONFIDENCE`)."""
+    return link.confidence < WEAK_CONFIDENCE if link.confidence is not None else link.score < low_score
+
+
+def weak_badge(link: Link, low_score: float) -> str:
+    """The flag on a weak link: its confidence, or its score where it has none."""
+    if link.confidence is not None:
+        return (f'<span class="flag" title="confidence (probability the link is right) below {WEAK_CONFIDENCE:.2f}">'
+                f"low {link.confidence:.2f}</span>")
+    return f'<span class="flag" title="alignment score below {low_score:.2f}">low {link.score:.2f}</span>'
+
+
 def review_html(align: Alignment | None, src: Document, tgt: Document | None, marks: Marks, low_score: float) -> Review:
     """One ``<section>`` per review paragraph, one bead row per link (review left, translation right)."""
     out = Review("")
@@ -87,7 +105,7 @@ def review_html(align: Alignment | None, src: Document, tgt: Document | None, ma
                 if not link.src or not link.tgt:
                     flags.append("unaligned")
                     out.n_unaligned += 1
-                elif link.score < low_score:
+                elif is_weak(link, low_score):
                     flags.append("low")
                     out.n_low += 1
             row = [
@@ -99,7 +117,7 @@ def review_html(align: Alignment | None, src: Document, tgt: Document | None, ma
                 if "unaligned" in flags:
                     badge = '<span class="flag" title="no counterpart on the other side">unaligned</span>'
                 elif "low" in flags:
-                    badge = f'<span class="flag" title="alignment score below {low_score:.2f}">low {link.score:.2f}</span>'
+                    badge = weak_badge(link, low_score)
                 row.append(f'<div class="tgt">{_sentences(tgt, link.tgt, marks.tgt, TGT_PREFIX, "")}{badge}</div>')
             row.append("</div>")
             body.append("".join(row))
@@ -187,6 +205,7 @@ def page_data(src: Document, tgt: Document | None, align: Alignment | None, revi
             "translation": tgt.path if tgt is not None else None,
             "model": align.model if align is not None else None,
             "low_score": low_score,
+            "weak_confidence": WEAK_CONFIDENCE,
         },
         "counts": {
             "review_sentences": len(src.sentences),

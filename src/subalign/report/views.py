@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from subalign.errors import SubalignError
-from subalign.corrections.saved import load_json, whole_number
+from subalign.corrections.saved import load_json, saved_confidence, whole_number
 from subalign.glossary.check import TermFinder, find_literals
 from subalign.subs.cues import format_timestamp
 from subalign.types import Alignment, Document, Link
@@ -366,6 +366,7 @@ def alignment_from_json(data: str | dict, src: Document, tgt: Document | None = 
                 tuple(whole_number(i, "a sentence index") for i in r["src"]),
                 tuple(whole_number(i, "a sentence index") for i in r["tgt"]),
                 _score(r.get("score")) or 0.0,
+                saved_confidence(r.get("confidence")),
             )
             for r in rows
         ]
