@@ -37,7 +37,7 @@ def report(
     ),
     quotes: Optional[Path] = typer.Option(None, "--quotes", help="A saved `subalign quotes -o q.json` (skips the search)."),
     no_glossary: bool = typer.Option(ReportRequest.no_glossary, "--no-glossary", help="Do not build a glossary when none is given."),
-    low_score: float = typer.Option(ReportRequest.low_score, "--low-score", help="Flag links scoring below this as low confidence."),
+    low_score: float = typer.Option(ReportRequest.low_score, "--low-score", help="Flag links scoring below this as weak (links without a confidence)."),
     title: Optional[str] = typer.Option(None, "--title", help="Page title (default: from the review's file name)."),
     model: Model = ReportRequest.model,
     src_lang: Optional[str] = lang_option("--src-lang", "Override the review's language detection (e.g. en, zh)."),
