@@ -199,6 +199,31 @@ def test_chinese_ellipsis_before_comma_does_not_split():
     assert texts("他想了想……，还是走了。", "zh") == ["他想了想……，还是走了。"]
 
 
+def test_ellipsis_opening_a_quotation_does_not_end_a_sentence():
+    # Regression: “…… used to be a sentence of its own (“…… / 没用。” / 然后走了。).
+    # The closing quotation then follows the usual rule: after 。 it ends the
+    # sentence unless a short attribution follows (as “好。”他说。 does).
+    assert texts("“……没用。”然后走了。", "zh") == ["“……没用。”", "然后走了。"]
+    assert texts("“好。”他说。", "zh") == ["“好。”他说。"]
+    assert texts("“……没用。”他说。", "zh") == ["“……没用。”他说。"]
+    assert texts("他走了。「……没用。」然后走了。", "zh") == ["他走了。", "「……没用。」", "然后走了。"]
+    assert texts("……没用。大家沉默。", "zh") == ["……没用。", "大家沉默。"]
+    assert texts('"... No use." Then he left.') == ['"... No use."', "Then he left."]
+    assert texts('He said, "... no use." Then he left.') == ['He said, "... no use."', "Then he left."]
+
+
+def test_other_ellipsis_positions_are_unchanged():
+    # At a paragraph end, mid-sentence before Chinese, and a quotation of silence.
+    assert texts("他说……\n\n下一段。", "zh") == ["他说……", "下一段。"]
+    assert texts("太好了……我们走吧。", "zh") == ["太好了……", "我们走吧。"]
+    assert texts("“……”他沉默了。", "zh") == ["“……”", "他沉默了。"]
+    assert texts("Nobody slept… not even the foreman. Then… Silence.") == [
+        "Nobody slept… not even the foreman.",
+        "Then…",
+        "Silence.",
+    ]
+
+
 def test_book_titles():
     text = "我读了《法律有什么用？工人说了算！》这本书。后来又看了《车间。夜班》。"
     assert texts(text, "zh") == ["我读了《法律有什么用？工人说了算！》这本书。", "后来又看了《车间。夜班》。"]

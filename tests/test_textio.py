@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from subalign.text import textio as textio
+from subalign.subs.read import read_subtitles
 from subalign.text.textio import atomic_write, read_text
 from subalign.types import SubalignError
 
@@ -87,6 +88,81 @@ def test_big5_traditional(tmp_path):
     text, enc = read_text(p)
     assert text == ZH_HANT
     assert enc in ("big5", "cp950", "big5hkscs")
+
+
+# Short legacy files: too little text for charset-normalizer's statistics, which
+# read six GB18030 bytes (你好。) as Big5 (斕疑﹝) and Latin-1 English as cp1250/cp1006.
+SHORT_SRT = (
+    "1\n00:00:01,000 --> 00:00:02,000\n你好。\n\n"
+    "2\n00:00:03,000 --> 00:00:04,500\n法律有什么用？\n"
+)
+
+
+@pytest.mark.parametrize("text", ["你好。\n", "法律有什么用？\n", "我们走吧。厂里很冷，宿舍也冷。\n"])
+def test_short_gb18030(tmp_path, text):
+    p = _write(tmp_path, "a.txt", text.encode("gb18030"))
+    assert read_text(p) == (text, "gb18030")
+
+
+@pytest.mark.parametrize("text", ["你好。\n", "法律有什麼用？\n", "我們走吧。廠裡很冷，宿舍也冷。\n"])
+def test_short_big5(tmp_path, text):
+    p = _write(tmp_path, "a.txt", text.encode("big5"))
+    assert read_text(p) == (text, "big5")
+
+
+def test_short_traditional_text_in_gb18030_stays_gb18030(tmp_path):
+    text = "我們走吧。\n"
+    p = _write(tmp_path, "a.txt", text.encode("gb18030"))
+    assert read_text(p) == (text, "gb18030")
+
+
+def test_short_gb18030_srt_reads_without_encoding(tmp_path):
+    # Regression: the first cue came back as 斕疑﹝.
+    p = _write(tmp_path, "film.zh.srt", SHORT_SRT.encode("gb18030"))
+    cues = read_subtitles(p)
+    assert [(c.start_ms, c.text) for c in cues] == [(1000, "你好。"), (3000, "法律有什么用？")]
+    one = _write(tmp_path, "one.srt", "1\n00:00:01,000 --> 00:00:02,000\n工人罢工了。\n".encode("gb18030"))
+    assert [c.text for c in read_subtitles(one)] == ["工人罢工了。"]
+
+
+def test_short_big5_srt_reads_without_encoding(tmp_path):
+    text = SHORT_SRT.replace("什么", "什麼")
+    p = _write(tmp_path, "film.zh-hant.srt", text.encode("big5"))
+    assert [c.text for c in read_subtitles(p)] == ["你好。", "法律有什麼用？"]
+
+
+@pytest.mark.parametrize(
+    "text", ["naïve café\n", "The café was closed.\n", "Señor, ¿qué tal? Déjà vu.\n", "Straße über alles\n"]
+)
+@pytest.mark.parametrize("codec", ["latin-1", "cp1252"])
+def test_short_latin1_english_stays_western(tmp_path, text, codec):
+    p = _write(tmp_path, "a.txt", text.encode(codec))
+    decoded, enc = read_text(p)
+    assert decoded == text
+    assert enc in ("cp1252", "iso8859-1")
+
+
+def test_cp1252_smart_quotes(tmp_path):
+    text = "“Hello,” she said – naïve…\n"
+    p = _write(tmp_path, "a.txt", text.encode("cp1252"))
+    assert read_text(p) == (text, "cp1252")
+
+
+def test_longer_latin1_english_is_not_read_as_a_baltic_codec(tmp_path):
+    # charset-normalizer alone calls this cp1257 (é → ē).
+    text = EN.replace("overtime", "café overtime").replace("labour", "naïve labour") * 3
+    p = _write(tmp_path, "a.txt", text.encode("latin-1"))
+    assert read_text(p) == (text, "cp1252")
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [("Привет, как дела? Это короткий текст.\n", "cp1251"), ("Zażółć gęślą jaźń. Łódź jest duża.\n", "cp1250")],
+)
+def test_other_single_byte_codecs_are_left_to_the_detector(tmp_path, text, codec):
+    # Not Western-looking under cp1252 (all-accented words, ¹/³ for ą/ł): not taken as cp1252.
+    p = _write(tmp_path, "a.txt", text.encode(codec))
+    assert read_text(p) == (text, codec)
 
 
 def test_crlf_and_cr_become_lf(tmp_path):

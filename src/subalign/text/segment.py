@@ -7,7 +7,9 @@ Alignment needs the two sides segmented *comparably* more than perfectly, so
 the rules below are few, predictable and shared by English and Chinese:
 
 * A *terminator run* (``. ! ? …`` and ``。！？``, in any combination) plus the
-  closing quotes/brackets right after it may end a sentence.
+  closing quotes/brackets right after it may end a sentence, except an ellipsis
+  that opens a sentence (``“……没用。”``, ``"... No use."``): one with only
+  opening marks before it and no closing mark after it.
 * Full-width terminators (``。！？``) end a sentence wherever they stand.
   ASCII ones and ``…`` need what follows to look like a new sentence: whitespace
   and then an upper-case letter, a digit, an opening quote/bracket or a
@@ -54,6 +56,7 @@ ZH_SPEECH_VERBS = ("说", "道", "问", "笑", "喊", "叫", "答", "嚷", "叹"
 
 TERMINATORS = frozenset(".!?…。！？｡‼⁇⁈⁉")
 STRONG_TERMINATORS = frozenset("。！？｡")
+ELLIPSIS_CHARS = frozenset(".…")
 CLOSERS = frozenset("”’\"')]}」』）》〉】〕»›")
 OPENERS = frozenset("“‘\"'([{「『《〈（【〔«‹¿¡")
 CONTINUERS = frozenset(",;:，、；：")
@@ -191,10 +194,31 @@ def _boundaries(p: str) -> list[int]:
         k = j
         while k < n and p[k] in CLOSERS:
             k += 1
-        if not any(suppressed[i:j]) and _is_boundary(p, i, j, k):
+        start = cuts[-1] if cuts else 0
+        if (
+            not any(suppressed[i:j])
+            and not _opens_sentence(p, start, i, j, k)
+            and _is_boundary(p, i, j, k)
+        ):
             cuts.append(k)
         i = k
     return cuts
+
+
+def _opens_sentence(p: str, start: int, i: int, j: int, k: int) -> bool:
+    """Is p[i:j] an ellipsis opening the sentence (``“……没用。”``, ``"... no use."``)?
+
+    Only openers and whitespace stand between the sentence start and it, and no
+    closer follows it: such an ellipsis trails into its own sentence, it ends
+    none.  (``“……”`` alone is a quotation of silence, left to the usual rules.)
+    The look-back crosses only openers and whitespace, so it stays linear.
+    """
+    if k > j or not set(p[i:j]) <= ELLIPSIS_CHARS:
+        return False
+    t = i
+    while t > start and (p[t - 1].isspace() or p[t - 1] in OPENERS):
+        t -= 1
+    return t == start
 
 
 def _is_boundary(p: str, i: int, j: int, k: int) -> bool:

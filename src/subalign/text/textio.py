@@ -25,9 +25,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from charset_normalizer import from_bytes
-
 from subalign.errors import SubalignError
+from subalign.text.encoding import (
+    BIG5_FAMILY,
+    MAX_CONTROL_RATIO,
+    TEXT_CONTROLS,
+    detect_legacy,
+    plausible_text,
+)
 
 PathLike = str | os.PathLike
 
@@ -39,18 +44,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-
-# GB2312 and GBK are subsets of GB18030; decoding with the superset never loses a
-# character that a guessed subset would have decoded, and rescues the rest.
-_GB_FAMILY = {"gb2312", "gbk", "gb18030"}  # canonical codec names (cp936 → gbk, euc_cn → gb2312)
-# Plain Big5 first; its vendor supersets only if plain Big5 cannot decode the bytes.
-_BIG5_FAMILY = ("big5", "cp950", "big5hkscs")
-
-# C0 controls that real text files do contain.
-_TEXT_CONTROLS = set("\t\n\r\f\v\x1b")
-# Above this share of other control characters a "text" file is taken as binary.
-_MAX_CONTROL_RATIO = 0.01
-
 
 def read_text(path: PathLike, encoding: str | None = None) -> tuple[str, str]:
     """Return ``(text, encoding)`` for *path*, with LF line ends and no BOM.
@@ -122,36 +115,28 @@ def _detect_and_decode(data: bytes, name: str) -> tuple[str, str]:
                 text = data.decode(wide)
             except UnicodeDecodeError:
                 continue
-            if _plausible_text(text):
+            if plausible_text(text):
                 return text, wide
         raise SubalignError(f"{name}: looks like a binary file (contains NUL bytes), not text")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as e:
         utf8_error = e
-    guess = None
-    for match in from_bytes(data):  # best first
-        enc = codecs.lookup(match.encoding).name
-        # Random bytes often "decode" as UTF-16: take such a guess only if it reads as text.
-        if not enc.startswith("utf-") or _plausible_text(str(match)):
-            guess = enc
-            break
+    guess = detect_legacy(data)
     if guess is None:
         off = utf8_error.start
         raise SubalignError(
             f"{name}: cannot detect the encoding (not UTF-8: invalid byte 0x{data[off]:02x} "
             f"at byte offset {off}); pass the encoding explicitly"
         )
-    if guess in _GB_FAMILY:
-        return _decode(data, "gb18030", name), "gb18030"
-    if guess in _BIG5_FAMILY:
+    if guess in BIG5_FAMILY:
         return _decode_big5(data, name)
     return _decode(data, guess, name), guess
 
 
 def _decode_big5(data: bytes, name: str) -> tuple[str, str]:
     first_error: SubalignError | None = None
-    for enc in _BIG5_FAMILY:
+    for enc in BIG5_FAMILY:
         try:
             return _decode(data, enc, name), enc
         except SubalignError as e:
@@ -167,7 +152,7 @@ def _guess_utf16_32(data: bytes) -> list[str]:
     odd positions (mirrored for BE); only the few CJK characters U+xx00 put one
     in the other.  UTF-32 has at least two NULs in every four bytes.  A candidate
     is only accepted if it decodes strictly to plausible text (see
-    :func:`_plausible_text`), which rejects binary data.
+    :func:`plausible_text`), which rejects binary data.
     """
     n = len(data)
     out: list[str] = []
@@ -190,28 +175,13 @@ def _guess_utf16_32(data: bytes) -> list[str]:
     return out
 
 
-def _plausible_text(text: str) -> bool:
-    """Is a BOM-less UTF-16/32 decoding really text?
-
-    Real text has whitespace (spaces or line breaks: the very characters that
-    gave us the NUL bytes), no C0/C1 controls besides whitespace, and next to
-    no unassigned or private-use code points; random binary data fails this.
-    """
-    if not any(ch in " \n\t\u3000" for ch in text):
-        return False
-    if any((ch < " " and ch not in _TEXT_CONTROLS) or "\x7f" <= ch < "\xa0" for ch in text):
-        return False
-    odd = sum(1 for ch in text if unicodedata.category(ch) in ("Cn", "Co", "Cs"))
-    return odd <= _MAX_CONTROL_RATIO * len(text)
-
-
 def _reject_binary_text(text: str, name: str) -> None:
     if "\x00" in text:
         raise SubalignError(f"{name}: looks like a binary file (contains NUL characters), not text")
     controls = sum(
-        1 for ch in text if (ch < " " or "\x7f" <= ch < "\xa0") and ch not in _TEXT_CONTROLS
+        1 for ch in text if (ch < " " or "\x7f" <= ch < "\xa0") and ch not in TEXT_CONTROLS
     )
-    if controls and controls > _MAX_CONTROL_RATIO * len(text):
+    if controls and controls > MAX_CONTROL_RATIO * len(text):
         raise SubalignError(
             f"{name}: looks like a binary file ({controls} control characters), not text"
         )
