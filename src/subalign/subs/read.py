@@ -74,7 +74,7 @@ def read_subtitles(
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = Path(tmp, "film.zh.srt")
     ...     _ = path.write_bytes("1\\n00:00:01,000 --> 00:00:03,500\\n工人罢工了。\\n".encode("gb18030"))
-    ...     cues = read_subtitles(path, encoding="gb18030")  # too short to detect reliably
+    ...     cues = read_subtitles(path)  # GB18030, detected
     >>> cues[0].start_ms, cues[0].text
     (1000, '工人罢工了。')
     """
