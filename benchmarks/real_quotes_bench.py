@@ -331,7 +331,7 @@ def show(items, matches, cue_sets, limit: int) -> None:
 # ----------------------------------------------------------------------------- runs
 
 
-def run_quotes(items, quotes, zh_variants, encoder, limit: int, fit: bool) -> list[str]:
+def run_quotes(items, quotes, zh_variants, encoder, limit: int, fit: bool, inputs: tuple[str, ...]) -> list[str]:
     from subalign.quotes.film import prepare_film
     from subalign.quotes.match import find_quotes
 
@@ -351,7 +351,7 @@ def run_quotes(items, quotes, zh_variants, encoder, limit: int, fit: bool) -> li
             print(f"-- {name}", file=sys.stderr)
             show(items, matches, sets, limit)
         if fit and name == "as is":
-            fitted = ["", fit_report(items, matches, lambda it: it.truth, "cross")]
+            fitted = ["", fit_report(items, matches, lambda it: it.truth, "cross", inputs)]
     return lines + fitted
 
 
@@ -454,6 +454,8 @@ def main() -> None:
     ap.add_argument("--only", choices=["quotes", "via", "retime"], action="append")
     ap.add_argument("--variant", action="append", default=[], help="substring of a variant name (default: all)")
     ap.add_argument("--fit", action="store_true", help="fit the decision constants on the as-is variant")
+    ap.add_argument("--inputs", default="gap,margin",
+                    help="comma-separated decision inputs to fit across languages (subalign.quotes.decide.features)")
     ap.add_argument("--show", type=int, default=0, help="list up to N errors per variant on stderr")
     args = ap.parse_args()
 
@@ -474,7 +476,7 @@ def main() -> None:
            f"Machine: {machine()}.", ""]
     todo = args.only or ["quotes", "via", "retime"]
     if "quotes" in todo:
-        out += run_quotes(items, quotes, zv, encoder, args.show, args.fit) + [""]
+        out += run_quotes(items, quotes, zv, encoder, args.show, args.fit, tuple(args.inputs.split(","))) + [""]
     if args.fit:
         out += fit_same(items, quotes, en, encoder)
     if "via" in todo:
