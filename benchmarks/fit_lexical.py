@@ -25,6 +25,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from machine import machine  # benchmarks/machine.py, beside this script
+from mac_dev import chapter_docs
+from mac_dev import chapters as chapter_names
 
 from subalign.aligner.band import BandPlan, plan_band
 from subalign.aligner.core import AlignOptions, align_path, embed_pair
@@ -34,7 +36,6 @@ from subalign.aligner.lexical import lexical_sides
 from subalign.aligner.scoring import ScoreParams
 from subalign.encoders import load_encoder
 from subalign.lexicon import load
-from subalign.text.documents import document_from_text
 from subalign.types import Link
 
 HERE = Path(__file__).resolve().parent
@@ -60,9 +61,8 @@ def load_chapters(data: Path, options: AlignOptions, use_lexicon: bool = True) -
     encoder = load_encoder("use-m3")
     lex = load()
     chapters = []
-    for name in sorted(p.name for p in (data / "zh").iterdir() if p.is_file()):
-        src = document_from_text((data / "zh" / name).read_text(encoding="utf-8"), lang="zh", presplit=True)
-        tgt = document_from_text((data / "en" / name).read_text(encoding="utf-8"), lang="en", presplit=True)
+    for name in chapter_names(data):
+        src, tgt = chapter_docs(data, name)
         sw, tw = embed_pair(src, tgt, encoder, options)
         sides = lexical_sides(src, tgt, lex) if use_lexicon else None
         plan = plan_band(sw, tw, options.band_width)

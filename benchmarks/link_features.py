@@ -33,24 +33,9 @@ from subalign.aligner.lexical import lexical_sides
 from subalign.aligner.scoring import Windows
 from subalign.aligner.windows import embed_windows
 from subalign.encoders import load_encoder
-from subalign.text.documents import document_from_text, load_document
+from subalign.text.documents import load_document
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_DATA = HERE.parent.parent / "shared" / "bench" / "mac-dev"
-
-
-def chapters(data: Path) -> list[str]:
-    names = sorted(p.name for p in (data / "zh").iterdir() if p.is_file())
-    if not names:
-        sys.exit(f"no chapters under {data / 'zh'}")
-    return names
-
-
-def chapter_docs(data: Path, name: str):
-    """A MAC-Dev chapter as mac_dev.py reads it: zh source, en target, one sentence per line."""
-    zh = (data / "zh" / name).read_text(encoding="utf-8")
-    en = (data / "en" / name).read_text(encoding="utf-8")
-    return document_from_text(zh, lang="zh", presplit=True), document_from_text(en, lang="en", presplit=True)
+from mac_dev import DEFAULT_DATA, HERE, chapter_docs, chapters  # beside this script
 
 
 def cached_windows(doc, get_encoder, kmax: int, exact: int, path: Path):

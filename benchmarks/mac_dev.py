@@ -35,15 +35,17 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "bench" / "mac-dev"
 
 
-def _chapters(data: Path) -> list[str]:
+def chapters(data: Path) -> list[str]:
+    """The chapter file names of MAC-Dev (shared by the other MAC-Dev scripts)."""
     names = sorted(p.name for p in (data / "zh").iterdir() if p.is_file())
     if not names:
         sys.exit(f"no chapters under {data / 'zh'}")
     return names
 
 
-def _docs(data: Path, name: str):
-    from subalign.text.documents import document_from_text
+def chapter_docs(data: Path, name: str):
+    """A chapter as every MAC-Dev script reads it: zh source, en target, one sentence per line."""
+    from subalign.text.documents import document_from_text  # lazy: the parent process never aligns
 
     zh = (data / "zh" / name).read_text(encoding="utf-8")
     en = (data / "en" / name).read_text(encoding="utf-8")
@@ -75,8 +77,8 @@ def run_model(model: str, data: Path, max_align: int, out_dir: Path, lexicon_dir
     test_dir = out_dir / tag
     test_dir.mkdir(parents=True, exist_ok=True)
     n_src = n_tgt = 0
-    for name in _chapters(data):
-        src, tgt = _docs(data, name)
+    for name in chapters(data):
+        src, tgt = chapter_docs(data, name)
         n_src += len(src)
         n_tgt += len(tgt)
         t = time.perf_counter()
@@ -126,7 +128,7 @@ def run_scaling(data: Path, factors: list[int], max_align: int, lexicon: bool = 
     from subalign.aligner.windows import embed_windows
 
     encoder = load_encoder("use-m3")
-    names = _chapters(data)
+    names = chapters(data)
     zh = "".join((data / "zh" / n).read_text(encoding="utf-8") for n in names)
     en = "".join((data / "en" / n).read_text(encoding="utf-8") for n in names)
     options = AlignOptions(max_align=max_align, lexicon=lexicon)

@@ -186,3 +186,14 @@ def test_every_import_inside_a_function_says_why_it_is_lazy():
                     if isinstance(inner, (ast.Import, ast.ImportFrom)) and "# lazy:" not in lines[inner.lineno - 1]:
                         unmarked.append(f"{path.relative_to(SRC)}:{inner.lineno}: {lines[inner.lineno - 1].strip()}")
     assert not unmarked, "in-function imports without a '# lazy:' reason:\n" + "\n".join(unmarked)
+
+
+def test_no_module_imports_another_modules_private_names():
+    """A name shared between modules is public; ``_name`` stays inside its module."""
+    private = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("subalign"):
+                private += [f"{path.relative_to(SRC)}:{node.lineno}: {node.module}.{a.name}"
+                            for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+    assert not private, "imports of private names:\n" + "\n".join(private)

@@ -17,8 +17,8 @@ from subalign.quotes.units import (
     DEFAULT_MAX_GAP_S,
     MAX_PHRASES,
     MIN_REFERENCE,
-    _REFERENCE_LINES,
-    _lexical_key,
+    REFERENCE_LINES,
+    lexical_key,
     cue_phrases,
     script_of,
     window_max_chars,
@@ -78,13 +78,13 @@ class Film:
     def ref_keys(self) -> list[str]:
         """Lexical keys of the centring reference (computed once)."""
         if self._ref_keys is None:
-            self._ref_keys = [_lexical_key(t) for t in self.ref_texts]
+            self._ref_keys = [lexical_key(t) for t in self.ref_texts]
         return self._ref_keys
 
     def window_keys(self) -> list[str]:
         """Lexical keys of every valid window, in ``win_*`` order (computed once)."""
         if self._keys is None:
-            keys = [_lexical_key(p) for p in self.phrases]
+            keys = [lexical_key(p) for p in self.phrases]
             sep = "" if self.lang == "zh" else " "
             self._keys = [sep.join(keys[a : a + k]) for a, k in zip(self.win_start.tolist(), self.win_len.tolist())]
         return self._keys
@@ -153,7 +153,7 @@ def prepare_film(
     ref_texts = list(phrases)
     ref_emb = np.asarray(emb[1], dtype=np.float32)
     if len(ref_texts) < MIN_REFERENCE:
-        extra = list(_REFERENCE_LINES[: MIN_REFERENCE - len(ref_texts)])
+        extra = list(REFERENCE_LINES[: MIN_REFERENCE - len(ref_texts)])
         ref_texts += extra
         ref_emb = np.vstack([ref_emb, np.asarray(encoder.encode(extra), dtype=np.float32)])
     return Film(

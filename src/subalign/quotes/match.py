@@ -109,7 +109,7 @@ from subalign.quotes.units import (
     DEFAULT_THRESHOLD,
     MODEL_THRESHOLDS,
     QuoteMatch,
-    _lexical_key,
+    lexical_key,
 )
 from subalign.types import Cue, Quote
 
@@ -274,7 +274,7 @@ def _one_line_one_quote(matches: list[QuoteMatch], encoder, accept) -> None:
         return c.number, c.start_ms
 
     def same(i: int, j: int) -> bool:
-        a, b = _lexical_key(matches[i].text), _lexical_key(matches[j].text)
+        a, b = lexical_key(matches[i].text), lexical_key(matches[j].text)
         if a and b and fuzz.partial_ratio(a, b) >= SAME_QUOTE_PARTIAL:
             return True
         for k in (i, j):

