@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import xml.etree.ElementTree as ET
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ import edit_fixtures as fx
 from subalign.corrections.exports import export_files
 from subalign.corrections.saved import alignment_from_saved, glossary_entries, quote_matches
 from subalign.corrections.state import EditState
+from subalign.report.editing import edit_state
 from subalign.report.page import build_report
 from subalign.report.views import alignment_from_json
 from subalign.text.documents import load_document
@@ -483,6 +486,86 @@ def test_confidence_flags_weak_links_and_survives_merge_and_split(browser, confi
         assert split is not None and prop(split, "x-confidence") is None and prop(split, "x-score") == "0.550"
         files = same_as_apply(page, confident, tmp_path)
         assert files["review.en.corrected.tmx"] == tmx
+        assert not problems, problems
+    finally:
+        ctx.close()
+
+
+# --------------------------------------------------------------------------- the header's counts, live
+
+COUNTED = "() => Object.fromEntries(Array.from(document.querySelectorAll('header [data-count]'))" \
+          ".map(e => [e.dataset.count, parseInt(e.textContent, 10)]))"
+
+
+def built_counts(html: str) -> tuple[dict[str, int], str]:
+    """The numbers Python wrote in the header line, and the line as text."""
+    line = html.split('<p class="summary">', 1)[1].split("</p>", 1)[0]
+    counts = {k: int(n) for k, n in re.findall(r'data-count="(\w+)">(\d+)', line)}
+    return counts, unescape(re.sub(r"<[^>]+>", "", line))
+
+
+@pytest.mark.parametrize("which", ["samples", "saved", "confident"])
+def test_fresh_page_counts_are_pythons(browser, request, which):  # noqa: F811
+    """No edits: the script recounts on load and shows exactly what Python wrote (weak by score, by confidence)."""
+    p = request.getfixturevalue(which)
+    path = p["path"] if which == "samples" else p["page"]
+    want, line = built_counts(path.read_text(encoding="utf-8"))
+    assert set(want) == {"links", "low", "unaligned", "found", "not_found", "glossary"}
+    ctx, page, problems = open_page(browser, path)
+    try:
+        assert page.evaluate(COUNTED) == want
+        assert page.evaluate("() => document.querySelector('.summary').textContent") == line
+        assert page.inner_text("#quotes h2 small").startswith(f"{want['found']}/")
+        assert not problems, problems
+    finally:
+        ctx.close()
+
+
+def test_counts_follow_edits_undo_redo_and_reload(browser, samples, tmp_path):  # noqa: F811
+    """On the samples: merge a link, reject a found quote, unlink a link, reject a glossary row; each step's
+    header is what Python writes for the results corrected so far; undo and redo walk the numbers back and forth."""
+    state = edit_state(samples["a"], samples["matches"], samples["gloss"])[0]
+    links = state.links
+    k = next(k for k in range(len(links) - 1) if all(lk.src and lk.tgt for lk in links[k:k + 2]))
+    u = next(u for u in range(k + 3, len(links)) if links[u].src and links[u].tgt)  # after the merged pair
+    q = next(i for i, x in enumerate(state.quotes) if x.status == "found")
+    data = json.loads(samples["html"].split('id="subalign-data">', 1)[1].split("</script>", 1)[0])
+    key = "subalign-edits:" + data["edit"]["key"]
+    ctx, page, problems = open_page(browser, samples["path"])
+    try:
+        seen = [page.evaluate(COUNTED)]
+        page.locator("#review .bead").nth(k).click(position={"x": 2, "y": 2})
+        button(page, "Merge with next").click()
+        seen.append(page.evaluate(COUNTED))
+        page.click(f"#q{data['edit']['qdom'][q]} .qtext")
+        button(page, "Reject").click()
+        seen.append(page.evaluate(COUNTED))
+        page.locator("#review .bead").nth(u - 1).click(position={"x": 2, "y": 2})  # one fewer bead before it
+        button(page, "Reject").click()
+        seen.append(page.evaluate(COUNTED))
+        page.click("#g0 td.en")
+        button(page, "Reject").click()
+        seen.append(page.evaluate(COUNTED))
+        d = [{key: b[key] - a[key] for key in a} for a, b in zip(seen, seen[1:])]
+        assert d[0]["links"] == -1 and d[0]["unaligned"] == 0 and d[0]["found"] == 0
+        assert d[1] == {**dict.fromkeys(seen[0], 0), "found": -1, "not_found": 1}
+        assert d[2]["links"] == 1 and d[2]["unaligned"] == 2 and d[2]["low"] in (0, -1)
+        assert d[3] == {**dict.fromkeys(seen[0], 0), "glossary": -1}
+        assert page.inner_text("#quotes h2 small").startswith(f"{seen[2]['found']}/")
+        ops = page.evaluate("k => JSON.parse(localStorage.getItem(k)).ops", key)
+        assert [o["op"] for o in ops] == ["merge", "quote", "split", "term"]
+        for n, op in enumerate(ops, 1):  # Python's numbers for the same corrections
+            assert state.apply(op) is None
+            html = build_report(state.corrected_alignment(), state.corrected_quotes(), state.corrected_glossary())
+            assert built_counts(html)[0] == seen[n], op
+        for n in range(len(ops) - 1, -1, -1):
+            button(page, "Undo").click()
+            assert page.evaluate(COUNTED) == seen[n]
+        button(page, "Redo").click()
+        assert page.evaluate(COUNTED) == seen[1]
+        wait_stored(page, tmp_path, key, 1)
+        page.reload()  # the restored edit is counted on load
+        assert page.evaluate(COUNTED) == seen[1] and "Restored 1 saved edit" in page.inner_text("#status")
         assert not problems, problems
     finally:
         ctx.close()

@@ -2,12 +2,13 @@
 
 :data:`CSS` styles the page; :data:`SCRIPT` is its one inline script: the viewing code
 (:data:`VIEW_JS`: highlights, anchors, filter) and, in one function, the editor's writers,
-operations and controls (:mod:`~subalign.report.js_writers`, :mod:`~subalign.report.js_editor`,
-:mod:`~subalign.report.js_tools`).
+operations, header counts and controls (:mod:`~subalign.report.js_writers`,
+:mod:`~subalign.report.js_editor`, :mod:`~subalign.report.js_counts`, :mod:`~subalign.report.js_tools`).
 """
 
 from __future__ import annotations
 
+from subalign.report.js_counts import COUNTS_JS
 from subalign.report.js_editor import EDITOR_JS
 from subalign.report.js_tools import TOOLS_JS
 from subalign.report.js_writers import WRITERS_JS
@@ -158,4 +159,4 @@ if(location.hash)onHash();
 })();
 """
 
-SCRIPT = VIEW_JS + '(function(){\n"use strict";\n' + WRITERS_JS + EDITOR_JS + TOOLS_JS + "})();\n"
+SCRIPT = VIEW_JS + '(function(){\n"use strict";\n' + WRITERS_JS + EDITOR_JS + COUNTS_JS + TOOLS_JS + "})();\n"

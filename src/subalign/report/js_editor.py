@@ -50,11 +50,13 @@ if(G)G.rows.forEach(function(r,i){
 
 // ---- links
 function own(L){L.src.forEach(function(i){OWN.src[i]=L;});L.tgt.forEach(function(i){OWN.tgt[i]=L;});}
+// weak: confidence below WEAK where the link has one, else the score below LOW (sections.py is_weak)
+function weak(L){return L.conf!=null?L.conf<WEAK:L.score<LOW;}
+function unlinked(L){return !L.src.length||!L.tgt.length;}
 function render(L){
   var el=L.el;
   if(!el){el=L.el=make("div");byEl.set(el,L);}
-  // weak: confidence below WEAK where the link has one, else the score below LOW (sections.py is_weak)
-  var un=!L.src.length||!L.tgt.length,low=!un&&(L.conf!=null?L.conf<WEAK:L.score<LOW);
+  var un=unlinked(L),low=!un&&weak(L);
   el.className="bead"+(un?" unaligned":low?" low":"")+(L.checked?" checked":"")+(L.edited?" edited":"");
   el.setAttribute("data-score",L.str);
   el.textContent="";
@@ -177,6 +179,7 @@ function persist(){
   u.textContent=n+" unsaved edit"+(n===1?"":"s");
   u.classList.toggle("dirty",n>0);
   $("undo").disabled=!undos.length;$("redo").disabled=!redos.length;
+  showCounts();  // every change (edit, undo, redo, restore) ends here
 }
 function unsaved(){
   var mine=ops.map(function(o){return JSON.stringify(o);}),c=0;

@@ -23,7 +23,9 @@ The page
 - lets a person correct all three (merge, split, move, check links; accept, reject or
   re-place quotes; accept, reject or edit glossary rows), weakest first, by keyboard or
   mouse, with undo, and export the corrected files and a corrections file that
-  ``subalign apply`` replays (:mod:`subalign.report.editing`, :mod:`subalign.corrections`).
+  ``subalign apply`` replays (:mod:`subalign.report.editing`, :mod:`subalign.corrections`);
+  the header's counts (weak and unaligned links, quotes found, glossary rows) follow every
+  edit, undo and redo (:func:`subalign.report.sections.live`, :mod:`subalign.report.js_counts`).
 
 Safety: every piece of text goes through :func:`html.escape` (attributes included);
 the machine-readable data block is JSON with ``<``, ``>`` and ``&`` written as

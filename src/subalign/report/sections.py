@@ -155,7 +155,7 @@ def _quote_item(q: QuoteView) -> str:
 def quotes_panel(qv: list[QuoteView]) -> str:
     n_found = sum(q.found for q in qv)
     return (
-        f'<section id="quotes" class="panel"><h2>Quotes <small>{n_found}/{len(qv)} found</small></h2>'
+        f'<section id="quotes" class="panel"><h2>Quotes <small>{live("found", n_found, "")}/{len(qv)} found</small></h2>'
         f'<ol class="quotes">{"".join(_quote_item(q) for q in qv)}</ol></section>'
     )
 
@@ -179,18 +179,35 @@ def glossary_panel(gv: list[GlossView], g_hits: dict[int, tuple[int, int]], has_
     )
 
 
+def live(key: str, n: int, label: str, cls: str = "") -> str:
+    """A count the page's editor keeps up to date: ``<span data-count="low">3 low-confidence</span>``.
+
+    The script (:mod:`subalign.report.js_counts`) recomputes *key* after every edit, undo and redo
+    and replaces only the span's leading number, so the label stays as written here."""
+    klass = f' class="{cls}"' if cls else ""
+    text = f"{n} {label}" if label else str(n)
+    return f'<span{klass} data-count="{key}">{text}</span>'
+
+
 def summary(src: Document, tgt: Document | None, align: Alignment | None, review: Review,
             qv: list[QuoteView] | None, gv: list[GlossView] | None) -> str:
-    """The header line: sentences, links, low/unaligned counts, quotes found, glossary size."""
+    """The header line: sentences, links, low/unaligned counts, quotes found, glossary size.
+
+    The counts an edit can change are :func:`live` spans, recomputed in the page by the same
+    definitions: ``links``; ``low`` (:func:`is_weak` on links with text on both sides);
+    ``unaligned`` (links with an empty side); ``found`` / ``not_found`` (quote status); ``glossary``
+    (rows not rejected: the rows the glossary exports keep)."""
     parts = [f"{len(src.sentences)} review sentences"]
     if tgt is not None and align is not None:
-        parts.append(f"{len(tgt.sentences)} translation sentences, {len(align.links)} links")
-        parts.append(f'<span class="low-count">{review.n_low} low-confidence</span>, {review.n_unaligned} unaligned')
+        parts.append(f"{len(tgt.sentences)} translation sentences, {live('links', len(align.links), 'links')}")
+        parts.append(f"{live('low', review.n_low, 'low-confidence', 'low-count')}, "
+                     f"{live('unaligned', review.n_unaligned, 'unaligned')}")
     if qv is not None:
         n_found = sum(q.found for q in qv)
-        parts.append(f"{len(qv)} quotes ({n_found} found, {len(qv) - n_found} not found)")
+        parts.append(f"{len(qv)} quotes ({live('found', n_found, 'found')}, "
+                     f"{live('not_found', len(qv) - n_found, 'not found')})")
     if gv is not None:
-        parts.append(f"{len(gv)} glossary entries")
+        parts.append(live("glossary", len(gv), "glossary entries"))
     return " · ".join(parts)
 
 
