@@ -93,6 +93,7 @@ def test_min_confidence_drops_links_from_the_tmx_only(outputs, capsys):
     # the summary says how many; the other formats keep every link
     code, out, err = run(capsys, "align", EN_FILE, ZH_FILE, "--format", "tsv", "--min-confidence", "0.9")
     assert code == 0 and len(out.splitlines()) == 1 + len(links)
+    assert "--min-confidence has no effect without a TMX output" in err
     code, out, err = run(capsys, "align", EN_FILE, ZH_FILE, "-o", outputs / "again.tmx", "--min-confidence", "0.9")
     assert code == 0 and f"{dropped} left out of the TMX" in err
 

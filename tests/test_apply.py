@@ -178,6 +178,7 @@ def test_operations_that_no_longer_fit_are_listed_not_applied():
         {"op": "quote", "quote": "p1.s1", "wording": "we want our pay", "cues": [1]},
         {"op": "quote", "quote": ms[0].anchor.id, "wording": ms[0].wording, "cues": [99]},
         {"op": "term", "entry": 0, "en": "Tom", "zh": "汤姆", "action": "accept"},
+        {"op": "quote", "wording": ms[0].wording, "cues": []},  # no sentence id: listed, not a crash
     ]
     before = export_files(s, "x")
     reasons = [s.apply(op) for op in stale]
@@ -185,7 +186,8 @@ def test_operations_that_no_longer_fit_are_listed_not_applied():
     assert "p9.s9 no longer exists" in reasons[0] and "no next link" in reasons[3] and "cues [99]" in reasons[7]
     assert export_files(s, "x") == before
     files, result = apply_corrections(ops(*stale, {"op": "check", "src": ["p4.s3"], "tgt": ["p4.s3", "p4.s4"]}), a)
-    assert result.applied == 1 and [n for n, _, _ in result.skipped] == list(range(1, 10))
+    assert "no quote" in reasons[9] and "at None" in reasons[9]
+    assert result.applied == 1 and [n for n, _, _ in result.skipped] == list(range(1, 11))
     assert any("no quotes were given" in r for _, _, r in result.skipped)
 
 

@@ -20,6 +20,7 @@ from typing import ClassVar
 import pytest
 
 from subalign.aligner import formats
+from subalign.errors import SubalignError
 from subalign.glossary import formats as glossary_formats
 from subalign.quotes import formats as quote_formats
 from subalign.text.documents import document_from_text, load_document
@@ -407,6 +408,15 @@ def test_cli_glossary_tsv_and_hostile_files(tmp_path):
     assert res.exit_code == 0, res.output
     page = Page(out.read_text(encoding="utf-8"))
     assert "img" not in {t for t, _ in page.tags} and len(page.scripts) == 2
+    # a glossary file with no pairs is refused, as `glossary --check` refuses it
+    (tmp_path / "empty.tsv").write_text("en\tzh\n", encoding="utf-8")
+    res = CliRunner().invoke(
+        _cli_app(),
+        ["report", str(tmp_path / "en.txt"), "-t", str(tmp_path / "zh.txt"), "--alignment", str(tmp_path / "a.json"),
+         "--glossary", str(tmp_path / "empty.tsv"), "-o", str(tmp_path / "r2.html")],
+    )
+    assert isinstance(res.exception, SubalignError) and "no en/zh pairs" in str(res.exception)
+    assert not (tmp_path / "r2.html").exists()
     # refuses to overwrite an input
     res = CliRunner().invoke(_cli_app(), ["report", str(tmp_path / "en.txt"), "-o", str(tmp_path / "en.txt")])
     assert res.exit_code != 0

@@ -22,6 +22,7 @@ from subalign.subs.read import read_subtitles
 from subalign.text.documents import document_from_text
 
 DUAL = Path(__file__).resolve().parents[1] / "samples" / "dual"
+SAMPLES = DUAL.parent
 
 REVIEW = """The night shift
 
@@ -250,3 +251,18 @@ def test_batch_row_via(tmp_path, review_file, capsys):
     code, out, err = run(capsys, "quotes", review_file, DUAL / "film.zh.srt", "--via", DUAL / "film.en.srt")
     assert code == 0, err
     assert (tmp_path / "out" / "q.tsv").read_text(encoding="utf-8") == out
+
+
+def test_cli_quotes_via_a_track_of_another_film_writes_json(capsys, tmp_path):
+    """A second-track place that carries over to no cue of the main track is no place there:
+    the JSON (which writes every place's times) must still be written."""
+    from cli_helpers import run
+
+    out = tmp_path / "q.json"
+    code, _, err = run(capsys, "quotes", SAMPLES / "review.en.txt", SAMPLES / "film.zh.srt",
+                       "--via", DUAL / "film.en.srt", "-o", out)
+    assert code == 0, err
+    rows = json.loads(out.read_text(encoding="utf-8"))["quotes"]
+    assert rows and all(q["best"] is None or q["best"]["cues"] for q in rows)
+    assert any(q["best"] is None and q["via"]["cues"] for q in rows)
+    assert all(c["cues"] for q in rows for c in q["runner_up"])

@@ -59,6 +59,8 @@ def run_align(request: AlignRequest, *, encoder=None, warn=None) -> RunResult:
         raise SubalignError(f"align writes {', '.join(FORMATS)}, not {', '.join(unknown) or 'nothing'}")
     warnings = Warnings(warn)
     r = request
+    if r.min_confidence is not None and "tmx" not in r.formats:
+        warnings("--min-confidence has no effect without a TMX output (it thins the TMX only)")
     src = load_document(r.src, lang=r.src_lang, encoding=r.src_encoding or r.encoding, presplit=r.presplit)
     tgt = load_document(r.tgt, lang=r.tgt_lang, encoding=r.tgt_encoding or r.encoding, presplit=r.presplit)
     same = check_language_pair(src, tgt)

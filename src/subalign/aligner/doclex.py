@@ -19,6 +19,7 @@ import numpy as np
 
 from subalign.aligner.lexical import LexicalSides
 from subalign.lexicon import PreparedText
+from subalign.lexicon.matching import LEARNED_PREFIX
 
 __all__ = ["learn_pairs", "learned_sides", "with_pairs"]
 
@@ -33,7 +34,8 @@ def _word(unit: str) -> str:
 
 def _types(p: PreparedText) -> set[str]:
     """The word types of a prepared sentence (numbers left out: they match by value already)."""
-    number = {u for k, us in p.key_units.items() if isinstance(k, str) and not k.startswith("=") for u in us}
+    number = {u for k, us in p.key_units.items()
+              if isinstance(k, str) and not k.startswith(("=", LEARNED_PREFIX)) for u in us}
     return {_word(p.units[u]) for u in range(len(p.units)) if u not in number}
 
 
@@ -111,8 +113,8 @@ def with_pairs(sides: LexicalSides, pairs: list[tuple[str, str]]) -> LexicalSide
     """``sides`` with each learned pair as one more key on both its words."""
     if not pairs:
         return sides
-    en_keys = {e: f"~{k}" for k, (e, _) in enumerate(pairs)}
-    zh_keys = {z: f"~{k}" for k, (_, z) in enumerate(pairs)}
+    en_keys = {e: f"{LEARNED_PREFIX}{k}" for k, (e, _) in enumerate(pairs)}
+    zh_keys = {z: f"{LEARNED_PREFIX}{k}" for k, (_, z) in enumerate(pairs)}
     src_keys, tgt_keys = (en_keys, zh_keys) if sides.src_is_en else (zh_keys, en_keys)
     src = [_with_keys(p, src_keys) for p in sides.src]
     return replace(sides, src=src, tgt=[_with_keys(p, tgt_keys) for p in sides.tgt])

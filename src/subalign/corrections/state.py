@@ -183,9 +183,10 @@ class EditState:
     def _op_quote(self, op: dict) -> None:
         if not self.has_quotes:
             raise Stale("no quotes were given")
-        q = next((q for q in self.quotes if q.anchor_id == op["quote"] and q.match.wording == op["wording"]), None)
+        where = op.get("quote")  # the quote's sentence id; None for a quote read without anchors
+        q = next((q for q in self.quotes if q.anchor_id == where and q.match.wording == op["wording"]), None)
         if q is None:
-            raise Stale(f"no quote “{_clip(op['wording'])}” at {op['quote']}")
+            raise Stale(f"no quote “{_clip(op['wording'])}” at {where}")
         if not op["cues"]:
             q.status, q.chosen, q.touched = "not_found", 0, True
             return

@@ -32,7 +32,7 @@ import pickle
 import sys
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -80,7 +80,8 @@ def unpack(packed: str) -> tuple[float, tuple[int, ...]]:
 @cache
 def index_key() -> str:
     """Short hash of the source packages' versions and this format (read once per process)."""
-    parts = [f"format={FORMAT}"]
+    # The fields of Tables are in the key: a file pickled before a field was added is not read.
+    parts = [f"format={FORMAT}", "fields=" + ",".join(f.name for f in fields(Tables))]
     for name in _SOURCES:
         try:
             parts.append(f"{name}={version(name)}")
@@ -175,10 +176,10 @@ def load_tables(folder: str | os.PathLike | None = None) -> Tables:
         try:
             with open(path, "rb") as fh:
                 tables = pickle.load(fh)
-            if isinstance(tables, Tables):
+            if isinstance(tables, Tables) and all(hasattr(tables, f.name) for f in fields(Tables)):
                 return tables
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, IndexError):
-            pass  # missing or unreadable: build it again
+        except Exception:  # noqa: BLE001 - missing, truncated or damaged (any unpickling error): build it again
+            pass
         tables = build_tables()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -67,7 +67,7 @@ class Match:
 
     en: str
     zh: str
-    kind: str  # "dict" (CC-CEDICT), "name" (pinyin reading or same Latin spelling), "number"
+    kind: str  # "dict" (CC-CEDICT), "name" (pinyin reading or same Latin spelling), "number", "learned" (a pair the aligner learned from the document)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +92,17 @@ class Evidence:
         return frozenset(m.kind for m in self.matches)
 
 
+#: Keys by their first character: ``=`` a name's reading, ``~`` a word pair the aligner
+#: learned from the document (:mod:`subalign.aligner.doclex`), anything else a number.
+LEARNED_PREFIX = "~"
+
+
 def _kind(key: Key) -> str:
     if isinstance(key, int):
         return "dict"
-    return "name" if key.startswith("=") else "number"
+    if key.startswith("="):
+        return "name"
+    return "learned" if key.startswith(LEARNED_PREFIX) else "number"
 
 
 def _spellings(splits: tuple[tuple[str, ...], ...], zh: PreparedText):

@@ -70,8 +70,8 @@ def _cue_dict(c: Cue) -> dict[str, Any]:
 def _candidate_dict(c: Candidate) -> dict[str, Any]:
     d: dict[str, Any] = {
         "cues": c.numbers,
-        "start": format_timestamp(c.start_ms),
-        "end": format_timestamp(c.end_ms),
+        "start": format_timestamp(c.start_ms) if c.cues else None,
+        "end": format_timestamp(c.end_ms) if c.cues else None,
         "score": c.score,
         "similarity": c.similarity,
         "confidence": c.confidence,

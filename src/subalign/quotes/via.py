@@ -115,8 +115,11 @@ def find_quotes_via(
         best = _carried(via, m.best)
         status = m.status if best.cues else "not_found"
         note = m.note if best.cues else "; ".join(filter(None, [m.note, "no cue of the main track at that time"]))
-        out.append(replace(m, status=status, best=best, via=m.best, note=note,
-                           runner_up=[_carried(via, r) for r in m.runner_up]))
+        # A place that carries over to no cue of the main track is no place there: it stays
+        # only as the second track's place (``via``).
+        carried = [c for c in (_carried(via, r) for r in m.runner_up) if c.cues]
+        out.append(replace(m, status=status, best=best if best.cues else None, via=m.best, note=note,
+                           runner_up=carried))
     return out
 
 

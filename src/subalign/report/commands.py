@@ -112,6 +112,8 @@ def read_inputs(r: ReportRequest, warn) -> ReportInputs:
         _checked(r.glossary, lambda: check_saved_glossary(got.glossary, got.src, got.tgt))
     elif r.glossary is not None:
         got.glossary = read_glossary(r.glossary)
+        if not got.glossary:
+            raise SubalignError(f"{r.glossary}: no en/zh pairs in the glossary")
     return got
 
 

@@ -84,7 +84,7 @@ def read_subtitles(
     kind = kind or sniff_format(text)
     if kind is None:
         raise SubalignError(
-            f"{name}: cannot tell the subtitle format (not SRT, WebVTT or ASS/SSA); pass it explicitly"
+            f"{name}: cannot tell the subtitle format (not SRT, WebVTT or ASS/SSA); name it .srt, .vtt or .ass"
         )
     return parse_subtitles(text, kind, name=name, warn=warn)
 

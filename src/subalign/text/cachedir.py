@@ -1,6 +1,6 @@
 """Where subalign keeps what it can rebuild: embeddings, the lexicon index.
 
-One folder for every cache, so ``--cache-dir`` / ``$SUBALIGN_CACHE_DIR`` moves them all;
+One folder for every cache, so ``$SUBALIGN_CACHE_DIR`` (or a caller's ``cache_dir``) moves them all;
 it sits in ``text/`` (the lowest layer that owns files) because both ``lexicon/`` and
 ``encoders/`` use it.
 """

@@ -26,8 +26,6 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
-from charset_normalizer import from_bytes
-
 # GB2312 and GBK are subsets of GB18030; decoding with the superset never loses a
 # character that a guessed subset would have decoded, and rescues the rest.
 GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030"})  # canonical names (cp936 → gbk, euc_cn → gb2312)
@@ -110,6 +108,8 @@ def plausible_text(text: str) -> bool:
 
 
 def _normalizer_guess(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes  # lazy: only a file that is not UTF-8 needs it; --help needs none
+
     for match in from_bytes(data):  # best first
         enc = codecs.lookup(match.encoding).name
         # Random bytes often "decode" as UTF-16: take such a guess only if it reads as text.

@@ -13,9 +13,6 @@ import html
 import importlib.resources
 import re
 
-from langdetect import DetectorFactory, detect_langs
-from langdetect.lang_detect_exception import LangDetectException
-
 from subalign.text.cjk import HAN_RE, fold_width
 from subalign.errors import SubalignError
 
@@ -129,6 +126,9 @@ def detect_language(text: str) -> tuple[str, str | None]:
     if start is None:
         raise SubalignError("cannot detect the language: the text has no letters")
     sample = text[start:start + SAMPLE_CHARS]
+    from langdetect import DetectorFactory, detect_langs  # lazy: its profiles load on import; --help needs none
+    from langdetect.lang_detect_exception import LangDetectException  # lazy: with langdetect
+
     DetectorFactory.seed = 0
     try:
         ranked = detect_langs(sample)
