@@ -266,3 +266,19 @@ def test_cli_quotes_via_a_track_of_another_film_writes_json(capsys, tmp_path):
     assert rows and all(q["best"] is None or q["best"]["cues"] for q in rows)
     assert any(q["best"] is None and q["via"]["cues"] for q in rows)
     assert all(c["cues"] for q in rows for c in q["runner_up"])
+
+
+def test_cli_find_min_confidence(capsys):
+    """``find --min-confidence P`` moves the match/weak line of the fitted decision; a bad P is one line."""
+    from cli_helpers import run
+
+    marks = {}
+    for p in ("0", "1"):
+        code, out, err = run(capsys, "find", "If the factory finds out, you'll be fired.", DUAL / "film.zh.srt",
+                             "-n", "3", "--min-confidence", p)
+        assert code == 0, err
+        marks[p] = [line.split("\t")[2] for line in out.splitlines()]
+        assert f"pass the decision (confidence >= {float(p):.2f})" in err
+    assert marks["0"] == ["match"] * 3 and "weak" in marks["1"]
+    code, _, err = run(capsys, "find", "x", DUAL / "film.zh.srt", "--min-confidence", "0.5", "--threshold", "0.3")
+    assert code == 2 and "give one of them" in err

@@ -71,6 +71,7 @@ def find(
     max_cues: MaxCues = FindRequest.max_cues,
     max_gap: MaxGap = FindRequest.max_gap,
     threshold: Optional[float] = typer.Option(FindRequest.threshold, "--threshold", help="Score marking a hit as a match (default: the fitted decision on the confidence)."),
+    min_confidence: Optional[float] = typer.Option(FindRequest.min_confidence, "--min-confidence", help="A hit is a match when its confidence reaches P (default: the fitted decision's limit)."),
     via: Via = FindRequest.via,
     subs_encoding: SubsEncoding = None,
     no_cache: NoCache = not FindRequest.cache,
@@ -78,7 +79,7 @@ def find(
     """Show the places in the film that best say TEXT, with cue numbers and times."""
     request = FindRequest(
         text, subs, top=top, max_cues=max_cues, max_gap=max_gap, threshold=threshold, subs_encoding=subs_encoding,
-        model=model, cache=not no_cache, via=via,
+        model=model, cache=not no_cache, via=via, min_confidence=min_confidence,
     )
     result = run_find(request, warn=warn)
     write_stdout(result.outputs[MAIN])

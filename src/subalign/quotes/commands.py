@@ -20,6 +20,8 @@ class CueMatching(ModelRequest):
     max_cues: int = 4
     max_gap: float = 5.0
     threshold: float | None = None
+    #: Found (a match) when the confidence reaches this (default: the fitted decision's own limit).
+    min_confidence: float | None = None
     subs_encoding: str | None = None
 
     def validate(self) -> None:
@@ -30,6 +32,11 @@ class CueMatching(ModelRequest):
         if not self.max_gap >= 0:
             raise SubalignError(f"--max-gap must be a non-negative number of seconds, got {self.max_gap}")
         check_finite("--threshold", self.threshold)
+        check_finite("--min-confidence", self.min_confidence)
+        if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
+            raise SubalignError(f"--min-confidence is a probability between 0 and 1, got {self.min_confidence}")
+        if self.min_confidence is not None and self.threshold is not None:
+            raise SubalignError("--threshold and --min-confidence are two found tests: give one of them")
 
 
 @dataclass
@@ -46,19 +53,12 @@ class QuotesRequest(CueMatching):
     srt_name: str | None = None
     #: A second track in the review's language: quotes are found there and carried to ``subs``.
     via: Path | None = None
-    #: Found when the confidence reaches this (default: the fitted decision's own limit).
-    min_confidence: float | None = None
 
     def validate(self) -> None:
         super().validate()
         if self.context < 0:
             raise SubalignError(f"--context must not be negative, got {self.context}")
         check_language("--lang", self.lang)
-        check_finite("--min-confidence", self.min_confidence)
-        if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
-            raise SubalignError(f"--min-confidence is a probability between 0 and 1, got {self.min_confidence}")
-        if self.min_confidence is not None and self.threshold is not None:
-            raise SubalignError("--threshold and --min-confidence are two found tests: give one of them")
 
 
 def run_quotes(request: QuotesRequest, *, encoder=None, warn=None) -> RunResult:
@@ -184,7 +184,10 @@ def run_find(request: FindRequest, *, encoder=None, warn=None) -> RunResult:
     else:
         film = scoring.as_film(cues, encoder, r.max_cues, r.max_gap, [r.text])
         pairs = [(h, None) for h in match.search(r.text, film, encoder, top=r.top)]
-    rule = match.decision_rule(encoder, scoring.use_lexical(None, [r.text], film), len(film.cues), r.threshold)
+    rule = match.decision_rule(encoder, scoring.use_lexical(None, [r.text], film), len(film.cues), r.threshold,
+                               r.min_confidence)
+    if r.min_confidence is not None and rule["rule"] != "confidence":
+        warnings("--min-confidence has no effect: this model has no fitted decision (the threshold applies)")
     if rule["rule"] == "confidence":
         limit = rule["min_confidence"]
         passes = lambda h: h.confidence is not None and h.confidence >= limit  # noqa: E731
