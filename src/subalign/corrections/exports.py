@@ -19,6 +19,7 @@ from typing import Any
 
 from subalign.aligner import formats as align_formats
 from subalign.aligner.formats import confidence_text, flat, tmx_lang
+from subalign.corrections.saved import finite_number
 from subalign.corrections.state import EditState
 from subalign.glossary import formats as glossary_formats
 from subalign.glossary.pairing import GlossaryEntry
@@ -102,20 +103,11 @@ def input_hashes(state: EditState) -> dict[str, str]:
 # --------------------------------------------------------------------------- the page's values
 
 
-def _finite(x: float) -> float | None:
-    return x if math.isfinite(x) else None
-
-
 def _score(x: float) -> float | str:
     """A score for the page's script: a number, or "NaN" / "Infinity" / "-Infinity" (not JSON numbers)."""
     if math.isfinite(x):
         return x
     return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
-
-
-def _number(x: Any) -> float | None:
-    """A calibrated confidence if the result has one (a finite number), else None."""
-    return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) else None
 
 
 #: How ElementTree writes the two files' ``<body>`` (indented two levels): open, close, empty.
@@ -142,7 +134,7 @@ def _align_part(a: Alignment) -> dict[str, Any]:
         "tmx_tail": tail,
         "body": _BODY,
         "links": [
-            [list(lk.src), list(lk.tgt), _score(lk.score), f"{lk.score:.3f}", _number(lk.confidence),
+            [list(lk.src), list(lk.tgt), _score(lk.score), f"{lk.score:.3f}", finite_number(lk.confidence),
              confidence_text(lk.confidence) or None]
             for lk in a.links
         ],
@@ -165,7 +157,7 @@ def _quotes_part(matches: list[QuoteMatch]) -> dict[str, Any]:
             "line": _tsv_row(quote_formats.to_tsv([m])),
             "lines": [_tsv_row(quote_formats.to_tsv([v])) for v in variants],
             "cands": [
-                {"cues": c.numbers, "score": _finite(c.score), "score_str": f"{c.score:.3f}",
+                {"cues": c.numbers, "score": finite_number(c.score), "score_str": f"{c.score:.3f}",
                  "start": format_timestamp(c.start_ms), "end": format_timestamp(c.end_ms),
                  "text": c.subtitle_text}
                 for c in cands
@@ -212,7 +204,7 @@ def editor_data(state: EditState, name: str) -> dict[str, Any]:
     if state.has_quotes:
         out["quotes"] = _quotes_part([q.match for q in state.quotes])
         for row, q in zip(out["quotes"]["rows"], state.quotes):
-            row["conf"] = _number(getattr(q.match, "confidence", None))
+            row["conf"] = finite_number(getattr(q.match, "confidence", None))
     if state.has_glossary:
         out["glossary"] = _glossary_part([t.entry for t in state.terms])
     return out

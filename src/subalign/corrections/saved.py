@@ -21,7 +21,7 @@ from subalign.subs.cues import parse_timestamp
 from subalign.text.textio import read_text
 from subalign.types import Alignment, Anchor, Cue, Document, Link, Quote, Sentence
 
-__all__ = ["alignment_from_saved", "glossary_entries", "load_json", "quote_matches", "read_glossary_entries", "saved_confidence",
+__all__ = ["alignment_from_saved", "finite_number", "glossary_entries", "load_json", "quote_matches", "read_glossary_entries", "saved_confidence",
            "whole_number"]
 
 _ID_RE = re.compile(r"p(\d+)\.s(\d+)")
@@ -119,12 +119,18 @@ def _side(obj: dict, rows: list, key: str, side: str) -> Document:
                     str(info["path"]) if info.get("path") is not None else None)
 
 
+def finite_number(x: Any) -> float | None:
+    """*x* as a float if it is a finite number, else None (a saved file may say null, NaN, true or text)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+        return None
+    return float(x)
+
+
 def saved_confidence(x: Any) -> float | None:
     """A link's saved ``confidence``: a probability (a finite number in 0..1), else None
     (older files have none; null, NaN or text mean none too)."""
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or not 0.0 <= x <= 1.0:
-        return None
-    return float(x)
+    v = finite_number(x)
+    return v if v is not None and 0.0 <= v <= 1.0 else None
 
 
 def alignment_from_saved(data: str | dict) -> Alignment:
@@ -140,9 +146,7 @@ def alignment_from_saved(data: str | dict) -> Alignment:
     for n, r in enumerate(rows, 1):
         if not r["src"] and not r["tgt"]:
             raise SubalignError(f"link {n} of the alignment JSON links nothing")
-        score = r.get("score")
-        ok = not isinstance(score, bool) and isinstance(score, (int, float)) and math.isfinite(score)
-        links.append(Link(tuple(r["src"]), tuple(r["tgt"]), (float(score) if ok else None) or 0.0,
+        links.append(Link(tuple(r["src"]), tuple(r["tgt"]), finite_number(r.get("score")) or 0.0,
                           saved_confidence(r.get("confidence"))))
     return Alignment(src, tgt, links, str(obj.get("model", "")), dict(obj.get("params") or {}))
 

@@ -4,13 +4,12 @@ views (:class:`QuoteView`, :class:`GlossView`) and an alignment from its JSON fi
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from subalign.errors import SubalignError
-from subalign.corrections.saved import load_json, saved_confidence, whole_number
+from subalign.corrections.saved import finite_number, load_json, saved_confidence, whole_number
 from subalign.glossary.check import TermFinder, find_literals
 from subalign.subs.cues import format_timestamp
 from subalign.types import Alignment, Document, Link
@@ -50,13 +49,6 @@ class GlossView:
     score: float | None = None
     src_spans: list[tuple[int, int]] = field(default_factory=list)
     tgt_spans: list[tuple[int, int]] = field(default_factory=list)
-
-
-def _score(x: Any) -> float | None:
-    """A score to show: a finite number, else nothing (a saved file may say null, NaN or text)."""
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        return None
-    return float(x)
 
 
 def _plain(x: Any) -> int | str | None:
@@ -139,7 +131,7 @@ def _quote_row(q: dict, i: int) -> QuoteView:
         anchor=_opt_str(a.get("id")) if a else None,
         spans=spans,
         status=str(q.get("status") or "not_found"),
-        score=_score(q.get("score")),
+        score=finite_number(q.get("score")),
         cues=[
             {"number": _plain(c.get("number")), "start": _plain(c.get("start")), "end": _plain(c.get("end")),
              "text": str(c.get("text") or "")}
@@ -269,7 +261,7 @@ def glossary_views(glossary: Any, src: Document | None = None, tgt: Document | N
                     str(e.get("zh", "")),
                     str(e.get("type", "")),
                     whole_number(e["count"], f"glossary entry {i + 1}: count") if e.get("count") is not None else None,
-                    _score(e.get("score")),
+                    finite_number(e.get("score")),
                     _spans(e.get("anchors"), f"glossary entry {i + 1}: anchors"),
                     _spans(e.get("zh_anchors"), f"glossary entry {i + 1}: zh_anchors"),
                 )
@@ -365,7 +357,7 @@ def alignment_from_json(data: str | dict, src: Document, tgt: Document | None = 
             Link(
                 tuple(whole_number(i, "a sentence index") for i in r["src"]),
                 tuple(whole_number(i, "a sentence index") for i in r["tgt"]),
-                _score(r.get("score")) or 0.0,
+                finite_number(r.get("score")) or 0.0,
                 saved_confidence(r.get("confidence")),
             )
             for r in rows
