@@ -837,3 +837,15 @@ def test_alignment_json_must_be_a_ladder(hostile_page):
     ):
         with pytest.raises(SubalignError, match=what):
             alignment_from_json({"links": links}, a.src, a.tgt)
+
+
+def test_a_non_finite_confidence_counts_as_none():
+    """NaN or inf is no confidence: the link is judged by its score, as the TMX (no x-confidence)
+    and the page's script (which receives null) judge it."""
+    from subalign.report.sections import is_weak, weak_badge
+
+    for bad in (float("nan"), float("inf")):
+        low, high = Link((0,), (0,), 0.2, bad), Link((0,), (0,), 0.9, bad)
+        assert is_weak(low, 0.5) and not is_weak(high, 0.5)
+        assert "low 0.20" in weak_badge(low, 0.5) and "alignment score" in weak_badge(low, 0.5)
+    assert is_weak(Link((0,), (0,), 0.9, 0.3), 0.5) and not is_weak(Link((0,), (0,), 0.2, 0.8), 0.5)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from subalign.corrections.saved import finite_number
 from subalign.report.markup import SpanIndex, attr, esc, fmt_score, iso
 from subalign.report.views import GlossView, QuoteView
 from subalign.types import Alignment, Document, Link
@@ -81,15 +82,20 @@ WEAK_CONFIDENCE = 0.5
 
 
 def is_weak(link: Link, low_score: float) -> bool:
-    """Whether a link with text on both sides is flagged for review (see :data:`WEAK_CONFIDENCE`)."""
-    return link.confidence < WEAK_CONFIDENCE if link.confidence is not None else link.score < low_score
+    """Whether a link with text on both sides is flagged for review (see :data:`WEAK_CONFIDENCE`).
+
+    A non-finite confidence counts as none, as in the TMX and in the page's script (which
+    receives it as null)."""
+    conf = finite_number(link.confidence)
+    return conf < WEAK_CONFIDENCE if conf is not None else link.score < low_score
 
 
 def weak_badge(link: Link, low_score: float) -> str:
     """The flag on a weak link: its confidence, or its score where it has none."""
-    if link.confidence is not None:
+    conf = finite_number(link.confidence)
+    if conf is not None:
         return (f'<span class="flag" title="confidence (probability the link is right) below {WEAK_CONFIDENCE:.2f}">'
-                f"low {link.confidence:.2f}</span>")
+                f"low {conf:.2f}</span>")
     return f'<span class="flag" title="alignment score below {low_score:.2f}">low {link.score:.2f}</span>'
 
 
