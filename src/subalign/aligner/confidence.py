@@ -19,7 +19,6 @@ into the model's inputs, :func:`link_confidences` applies the weights and
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -96,8 +95,7 @@ def bead_confidences(beads: Sequence[Bead], terms: Sequence[BeadTerms], gaps: np
 
 def link_confidence(features: Mapping[str, float]) -> float:
     """Probability that one link is right, from its features by name."""
-    z = INTERCEPT + sum(w * float(features[name]) for name, w in WEIGHTS.items())
-    return 1.0 / (1.0 + math.exp(-min(max(z, -700.0), 700.0)))
+    return float(link_confidences({name: np.array([float(features[name])]) for name in WEIGHTS})[0])
 
 
 def link_confidences(features: Mapping[str, np.ndarray]) -> np.ndarray:
