@@ -75,10 +75,7 @@ def run_glossary(request: GlossaryRequest, *, encoder=None, warn=None) -> RunRes
 
 def _aligned(r: GlossaryRequest, encoder):
     """The two texts read (English first, Chinese second), the model loaded, the alignment made."""
-    from subalign import api  # lazy: numpy
-    from subalign.glossary.inputs import load_pair  # lazy: not for --help
+    from subalign.glossary.run import aligned_files  # lazy: not for --help
 
-    src, tgt = load_pair(r.src, r.tgt, r.src_lang, r.tgt_lang, r.encoding, r.encoding)
-    if encoder is None:
-        encoder = api.get_encoder(r.model, cache=r.cache)
-    return api.align(src, tgt, encoder=encoder, model=r.model), encoder
+    return aligned_files(r.src, r.tgt, model=r.model, encoder=encoder, cache=r.cache, src_lang=r.src_lang,
+                         tgt_lang=r.tgt_lang, src_encoding=r.encoding, tgt_encoding=r.encoding)
