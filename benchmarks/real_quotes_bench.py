@@ -3,6 +3,7 @@
     python benchmarks/real_quotes_bench.py DIR                  # quotes on the 4 variants + via + retime
     python benchmarks/real_quotes_bench.py DIR --only quotes    # or: via, retime
     python benchmarks/real_quotes_bench.py DIR --fit            # also fit the decision constants
+    python benchmarks/real_quotes_bench.py DIR --fit --order-seeds 13,7,29,41,61:40,73:40,89:40,97:40,13:40,7:40
     python benchmarks/real_quotes_bench.py DIR --show 20        # list misses and false finds
 
 DIR holds ``eng.srt`` and ``chs.srt`` (one episode, one timeline; never copied into
@@ -27,6 +28,10 @@ tracks share one timeline); a quote of several cues has the union.
 Variants of the Chinese track (truth unchanged: cue numbers are kept):
 as is; Traditional (OpenCC s2twp: script *and* Taiwan vocabulary); shifted +37 s;
 stretched by 25/23.976 (a PAL speed-up: every time x 1.0427).
+
+The review quotes the film in its order, as recaps and many reviews do; the row
+``as is, review shuffled`` puts the same sentences in a random order, where the
+review-order pass (:mod:`subalign.quotes.order`) must leave every result as it was.
 
 Retime: the English dialogue lines (text only, sound tags removed, one per cue) are
 retimed against each Chinese variant with :func:`subalign.subs.retime.retime`; a line
@@ -306,7 +311,7 @@ def pct(a: int, b: int) -> str:
 
 
 def table_row(name: str, r: dict, prep_s: float | None = None, per_quote_ms: float | None = None) -> str:
-    t = f"{prep_s:.1f} + {per_quote_ms:.1f}" if per_quote_ms is not None else "-"
+    t = "-" if per_quote_ms is None else f"{'-' if prep_s is None else f'{prep_s:.1f}'} + {per_quote_ms:.1f}"
     return (f"| {name} | {pct(r['strict'], r['present'])} | {pct(r['overlap'], r['present'])} | {r['wrong']} | "
             f"{r['missed']} | {pct(r['absent_found'], r['absent'])} | {pct(r['negated_found'], r['negated'])} | {t} |")
 
@@ -331,28 +336,109 @@ def show(items, matches, cue_sets, limit: int) -> None:
 # ----------------------------------------------------------------------------- runs
 
 
-def run_quotes(items, quotes, zh_variants, encoder, limit: int, fit: bool, inputs: tuple[str, ...]) -> list[str]:
+def run_quotes(items, quotes, zh_variants, encoder, limit: int, fit: bool, inputs: tuple[str, ...],
+               seed: int) -> list[str]:
     from subalign.quotes.film import prepare_film
     from subalign.quotes.match import find_quotes
 
     lines = ["### Quotes against the Chinese track (cross-lingual)", "", HEADER]
     fitted: list[str] = []
+    by_order: list[str] = []
     for name, cues, _ in zh_variants:
+        runs = [(name, items, quotes)]
+        if name == "as is":
+            shuffled = items[:]
+            random.Random(seed).shuffle(shuffled)
+            runs.append(("as is, review shuffled", shuffled, review_quotes(shuffled, seed)))
         t0 = time.perf_counter()
         film = prepare_film(cues, encoder)
         t1 = time.perf_counter()
-        matches = find_quotes(quotes, film, encoder)
-        t2 = time.perf_counter()
-        sets = [frozenset(c.number for c in m.cues) if m.found else None for m in matches]
-        r = grade(items, sets)
-        lines.append(table_row(name, r, t1 - t0, 1000 * (t2 - t1) / len(quotes)))
-        print(f"{name}: film {t1 - t0:.1f} s, match {t2 - t1:.1f} s", file=sys.stderr)
-        if limit:
-            print(f"-- {name}", file=sys.stderr)
-            show(items, matches, sets, limit)
-        if fit and name == "as is":
-            fitted = ["", fit_report(items, matches, lambda it: it.truth, "cross", inputs)]
-    return lines + fitted
+        for label, its, qs in runs:
+            t1 = time.perf_counter()
+            matches = find_quotes(qs, film, encoder)
+            t2 = time.perf_counter()
+            sets = [frozenset(c.number for c in m.cues) if m.found else None for m in matches]
+            r = grade(its, sets)
+            lines.append(table_row(label, r, t1 - t0 if label == name else None, 1000 * (t2 - t1) / len(qs)))
+            by_order.append(f"{label}: {sum(m.placed_by_order for m in matches)}")
+            print(f"{label}: film {t1 - t0:.1f} s, match {t2 - t1:.1f} s", file=sys.stderr)
+            if limit:
+                print(f"-- {label}", file=sys.stderr)
+                show(its, matches, sets, limit)
+            if fit and label == "as is":
+                fitted = ["", fit_report(its, matches, lambda it: it.truth, "cross", inputs)]
+    return lines + ["", "Placed or moved by the review's order: " + "; ".join(by_order) + "."] + fitted
+
+
+ORDER_INPUTS = ("behind", "margin", "gap", "share")
+
+
+def fit_order(en, zh, encoder, reviews: list[tuple[int, int]]) -> list[str]:
+    """The review-order decision: fitted on the places the order pass proposes in several reviews,
+    scored leaving one review out (strict right, present found elsewhere, absent found)."""
+    from subalign.quotes.decide import Decision, fit_decision
+    from subalign.quotes.film import prepare_film
+    from subalign.quotes.match import find_quotes
+
+    film = prepare_film(zh, encoder)
+    take_all = Decision(0.0, (0.0,) * len(ORDER_INPUTS), 0.0, ORDER_INPUTS)  # every proposal, for the fit
+    data: dict[tuple[int, int], list[dict]] = {}
+    for seed, n in reviews:
+        items = pick_items(en, zh, seed, n_present=n)
+        quotes = review_quotes(items, seed)
+        base = find_quotes(quotes, film, encoder, order=False)
+        every = find_quotes(quotes, film, encoder, order=take_all)
+        rows = []
+        for it, b, m in zip(items, base, every):
+            if it.kind == "negated":
+                continue
+            present = it.kind == "present"
+            rows.append({
+                "present": present,
+                "base": "absent" if b.found and not present else
+                        "strict" if b.found and set(b.best.numbers) == it.truth else "wrong" if b.found else "",
+                "feats": {k[6:]: v for k, v in m.features.items() if k.startswith("order_")}
+                         if m.placed_by_order else None,
+                "right": present and bool(set(m.best.numbers) & it.truth),
+                "strict": present and set(m.best.numbers) == it.truth,
+            })
+        data[(seed, n)] = rows
+
+    def fit(on: list[tuple[int, int]]):
+        rows = [r for s in on for r in data[s] if r["feats"] is not None]
+        return fit_decision([r["feats"] for r in rows], [r["right"] for r in rows], [not r["present"] for r in rows],
+                            inputs=ORDER_INPUTS)
+
+    def outcome(rows, d) -> tuple[int, int, int]:
+        strict = wrong = absent = 0
+        for r in rows:
+            if d is not None and r["feats"] is not None and d.confidence(r["feats"]) >= d.min_confidence:
+                strict += r["strict"]
+                wrong += r["present"] and not r["strict"]
+                absent += not r["present"]
+            else:
+                strict += r["base"] == "strict"
+                wrong += r["base"] == "wrong"
+                absent += r["base"] == "absent"
+        return strict, wrong, absent
+
+    lines = ["### The review-order decision, left-one-review-out", "",
+             f"Reviews of the dev episode (seed:quotes said) {', '.join(f'{s}:{n}' for s, n in reviews)}, each "
+             "with the same 36 absent quotes; each row is scored with the "
+             "decision fitted on the other reviews. Strict: right at exactly the truth's cues; elsewhere: a present "
+             "quote found at other cues (strict misses that overlap included).", "",
+             "| review (seed:said) | strict without order | strict with order | elsewhere | absent found |",
+             "|---|---|---|---|---|"]
+    total = [0, 0, 0, 0, 0]
+    for key in reviews:
+        rows = data[key]
+        n_present, n_absent = sum(r["present"] for r in rows), sum(not r["present"] for r in rows)
+        before, after = outcome(rows, None), outcome(rows, fit([k for k in reviews if k != key]))
+        lines.append(f"| {key[0]}:{key[1]} | {pct(before[0], n_present)} | {pct(after[0], n_present)} | {before[1]} → {after[1]} "
+                     f"| {before[2]} → {after[2]} of {n_absent} |")
+        total = [t + v for t, v in zip(total, (before[0], after[0], n_present, after[2], n_absent))]
+    lines.append(f"| all | {pct(total[0], total[2])} | {pct(total[1], total[2])} | | {pct(total[3], total[4])} |")
+    return lines + ["", f"Fitted order decision, all reviews (in-sample): `{fit(reviews)}`", ""]
 
 
 def fit_report(items, matches, truth_of_item, mode: str, inputs: tuple[str, ...] = ("gap", "margin")) -> str:
@@ -457,6 +543,9 @@ def main() -> None:
     ap.add_argument("--inputs", default="gap,margin",
                     help="comma-separated decision inputs to fit across languages (subalign.quotes.decide.features)")
     ap.add_argument("--show", type=int, default=0, help="list up to N errors per variant on stderr")
+    ap.add_argument("--order-seeds", default="",
+                    help="with --fit: reviews to fit the order decision on, comma-separated SEED or SEED:QUOTES_SAID "
+                         "(default 110), e.g. 13,7,29,41,61:40,73:40,89:40,97:40,13:40,7:40")
     args = ap.parse_args()
 
     from subalign.encoders import load_encoder
@@ -476,9 +565,13 @@ def main() -> None:
            f"Machine: {machine()}.", ""]
     todo = args.only or ["quotes", "via", "retime"]
     if "quotes" in todo:
-        out += run_quotes(items, quotes, zv, encoder, args.show, args.fit, tuple(args.inputs.split(","))) + [""]
+        out += run_quotes(items, quotes, zv, encoder, args.show, args.fit, tuple(args.inputs.split(",")),
+                          args.seed) + [""]
     if args.fit:
         out += fit_same(items, quotes, en, encoder)
+    if args.fit and args.order_seeds:
+        reviews = [(int(s.split(":")[0]), int(s.split(":")[1]) if ":" in s else 110) for s in args.order_seeds.split(",")]
+        out += fit_order(en, zh, encoder, reviews)
     if "via" in todo:
         out += run_via(items, quotes, en, zv, encoder, args.show) + [""]
     if "retime" in todo:

@@ -37,6 +37,7 @@ def quotes(
     threshold: Optional[float] = typer.Option(QuotesRequest.threshold, "--threshold", help="Found when the score reaches this, instead of the fitted decision on the confidence."),
     min_confidence: Optional[float] = typer.Option(QuotesRequest.min_confidence, "--min-confidence", help="Found when the confidence (probability the place is right) reaches P (default: the fitted decision's limit)."),
     via: Via = QuotesRequest.via,
+    order: bool = typer.Option(QuotesRequest.order, "--order/--no-order", help="When the quotes found follow the film, look for the others between them (default on; a review out of film order is left as is)."),
     lang: Optional[str] = lang_option("--lang", "Override the review's language detection (e.g. en, zh)."),
     encoding: Optional[str] = encoding_option("--encoding", "the review"),
     subs_encoding: SubsEncoding = None,
@@ -46,7 +47,7 @@ def quotes(
     request = QuotesRequest(
         review, subs, context=context, lang=lang, encoding=encoding, max_cues=max_cues, max_gap=max_gap,
         threshold=threshold, subs_encoding=subs_encoding, model=model, cache=not no_cache, via=via,
-        min_confidence=min_confidence,
+        min_confidence=min_confidence, order=order,
     )
     request.validate()
     inputs = [review, subs] + ([via] if via is not None else [])

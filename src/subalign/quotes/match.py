@@ -73,6 +73,13 @@ One line, one quote
     cannot take the line "not one customer ever complained" that the review
     quotes elsewhere.
 
+The review's order
+    A review mostly quotes the film in its order.  When the quotes found so far
+    follow the film, each quote not found (or found out of that order) is
+    looked for again between the found quotes around it in the review, and
+    kept when a second fitted decision trusts the place (:mod:`subalign.quotes.order`).
+    A generic line said in several places ("Of course.") is found this way.
+
 Scripts and cost
     String similarity compares the Simplified view of both sides
     (:func:`subalign.text.cjk.simplified_view`), so a Traditional track matches
@@ -96,12 +103,13 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from subalign.errors import SubalignError
-from subalign.quotes.decide import Decision, decision_for, decision_kind, features
+from subalign.quotes.decide import Decision, decision_for, decision_kind, features, order_decision_for
 from subalign.quotes.extract import quote_for_matching
 from subalign.quotes.film import Film
 from subalign.quotes.lexical import lexicon_evidence
 from subalign.quotes.negation import says_the_opposite
-from subalign.quotes.scoring import Evidence, Ranked, as_film, make_query, rank, use_lexical
+from subalign.quotes.order import order_features, review_chain, stretches
+from subalign.quotes.scoring import Evidence, Query, Ranked, as_film, make_query, rank, use_lexical
 from subalign.quotes.units import (
     Candidate,
     DEFAULT_MAX_CUES,
@@ -159,6 +167,7 @@ def find_quotes(
     lexical: bool | None = None,
     runner_ups: int = 3,
     evidence: Evidence | str | None = "auto",
+    order: bool | Decision = True,
 ) -> list[QuoteMatch]:
     """Find every quote in the subtitles, in the order given (see the module doc).
 
@@ -176,6 +185,9 @@ def find_quotes(
     *evidence* adds lexical evidence to every similarity (:data:`Evidence`); the default
     ``"auto"`` is the bilingual lexicon's for short quotes across languages
     (:mod:`subalign.quotes.lexical`), None none.
+    *order*: when the quotes found follow the film, look for the others between
+    them (:mod:`subalign.quotes.order`) with the fitted order decision, this
+    :class:`Decision` instead, or not at all (False; also with a *threshold*).
     """
     texts = [quote_for_matching(q) if isinstance(q, Quote) else " ".join(str(q).split()) for q in quotes]
     if not quotes:
@@ -211,7 +223,70 @@ def find_quotes(
             )
         )
     _one_line_one_quote(out, film.encoder, accept)
+    by_order = order if isinstance(order, Decision) else None
+    if order is True and threshold is None:
+        by_order = order_decision_for(film.encoder, use_lex, len(film.cues))
+    if by_order is not None:
+        limit = by_order.min_confidence if min_confidence is None else min_confidence
+        ev = _evidence(evidence, use_lex)
+        _place_by_order(out, film, queries, ranked, lambda qs, allowed: rank(film, qs, use_lex, 2, ev, allowed),
+                        by_order, limit)
     return out
+
+
+def _place_by_order(matches: list[QuoteMatch], film: Film, queries: list[Query], ranked: list[Ranked],
+                    rank_in, decision: Decision, limit: float) -> None:
+    """Quotes not found, or found out of the film's order, looked for again between the found ones
+    when the review follows the film.
+
+    See :mod:`subalign.quotes.order`.  *rank_in(queries, allowed)* ranks places
+    within the allowed cues.  Places are taken most confident first; one whose
+    cues another quote has just taken is left.
+    """
+    index = {id(c): i for i, c in enumerate(film.cues)}
+    spans = [(index[id(m.best.cues[0])], index[id(m.best.cues[-1])]) if m.found and m.best else None
+             for m in matches]
+    chain = review_chain(spans)
+    if chain is None:
+        return
+    claimed = np.zeros(len(film.cues), dtype=bool)
+    for span in spans:
+        if span is not None:
+            claimed[span[0] : span[1] + 1] = True
+    in_chain = set(chain)
+    again = [i for i, m in enumerate(matches) if m.best is not None and i not in in_chain]
+    todo = stretches(spans, chain, len(film.cues), claimed, again)
+    idx = sorted(todo)
+    placed = []
+    for i, r in zip(idx, rank_in([queries[i] for i in idx], [todo[i] for i in idx])):
+        if not r.hits:
+            continue
+        g, best = ranked[i], r.hits[0]
+        nxt = r.hits[1].similarity if len(r.hits) > 1 else None
+        feats = order_features(best.similarity, nxt, g.hits[0].similarity, g.background,
+                               float(todo[i].sum()) / len(film.cues))
+        conf = decision.confidence(feats)
+        if conf >= limit:
+            placed.append((conf, i, replace(best, score=round(best.similarity - 0.5 * g.background, 4),
+                                            confidence=conf), feats))
+    for conf, i, place, feats in sorted(placed, key=lambda p: (-p[0], p[1])):
+        span = index[id(place.cues[0])], index[id(place.cues[-1])]
+        if claimed[span[0] : span[1] + 1].any():
+            continue
+        claimed[span[0] : span[1] + 1] = True
+        m = matches[i]
+        verb = "moved" if m.found else "placed"
+        if m.found and spans[i] is not None:
+            claimed[spans[i][0] : spans[i][1] + 1] = False
+        if m.best is not None and m.best.numbers != place.numbers:
+            m.runner_up = ([m.best] + [c for c in m.runner_up if c.numbers != place.numbers])[: len(m.runner_up)]
+        m.best, m.status = place, "found"
+        m.features = {**m.features, **{f"order_{k}": v for k, v in feats.items()}}
+        k = sum(1 for j in chain if j < i)
+        around = [matches[j] for j in (chain[k - 1] if k else None, chain[k] if k < len(chain) else None)
+                  if j is not None]
+        names = " and ".join(a.anchor.id if a.anchor else "?" for a in around)
+        m.note = "; ".join(filter(None, [m.note, f"{verb} by the review's order (between quotes {names})"]))
 
 
 def _evidence(evidence: Evidence | str | None, same_language: bool) -> Evidence | None:
@@ -305,23 +380,35 @@ def _one_line_one_quote(matches: list[QuoteMatch], encoder, accept) -> None:
 
 
 def decision_rule(
-    encoder, same_language: bool, n_cues: int, threshold: float | None = None, min_confidence: float | None = None
+    encoder,
+    same_language: bool,
+    n_cues: int,
+    threshold: float | None = None,
+    min_confidence: float | None = None,
+    order: bool = True,
 ) -> dict:
     """Which found test :func:`find_quotes` applies, as a plain dict for reports (JSON ``info``).
 
     ``rule`` is ``"confidence"`` (a fitted decision: ``kind``, its ``inputs`` and the
-    ``min_confidence`` used, ``fitted_min_confidence`` its own) or ``"threshold"``
-    (the margin score against ``threshold``; ``reason`` says why: given by the user,
-    or no decision fitted for this model).
+    ``min_confidence`` used, ``fitted_min_confidence`` its own; ``order``, the
+    review-order decision's ``inputs`` and limit when *order* applies, else None) or
+    ``"threshold"`` (the margin score against ``threshold``; ``reason`` says why:
+    given by the user, or no decision fitted for this model).
     """
     fitted = decision_for(encoder, same_language, n_cues)
     if threshold is None and fitted is not None:
+        by_order = order_decision_for(encoder, same_language, n_cues) if order else None
         return {
             "rule": "confidence",
             "kind": decision_kind(same_language, n_cues),
             "inputs": list(fitted.inputs),
             "min_confidence": fitted.min_confidence if min_confidence is None else min_confidence,
             "fitted_min_confidence": fitted.min_confidence,
+            "order": None if by_order is None else {
+                "inputs": list(by_order.inputs),
+                "min_confidence": by_order.min_confidence if min_confidence is None else min_confidence,
+                "fitted_min_confidence": by_order.min_confidence,
+            },
         }
     reason = "given" if threshold is not None else "no fitted decision for this model"
     return {"rule": "threshold", "threshold": default_threshold(encoder) if threshold is None else threshold,

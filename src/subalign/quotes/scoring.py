@@ -236,8 +236,19 @@ class Ranked:
     std: float
 
 
-def rank(film: Film, queries: list[Query], lexical: bool, top: int, evidence: Evidence | None = None) -> list[Ranked]:
-    """For each query, its :class:`Ranked` places in *film* (*top* of them at most)."""
+def rank(
+    film: Film,
+    queries: list[Query],
+    lexical: bool,
+    top: int,
+    evidence: Evidence | None = None,
+    allowed: Sequence[np.ndarray] | None = None,
+) -> list[Ranked]:
+    """For each query, its :class:`Ranked` places in *film* (*top* of them at most).
+
+    *allowed*, one boolean array over ``film.cues`` per query, keeps only the
+    places whose cues are all allowed (the review-order pass, :mod:`subalign.quotes.order`).
+    """
     results: list[Ranked] = []
     n = len(film.phrases)
     kmax = film.max_phrases
@@ -254,7 +265,7 @@ def rank(film: Film, queries: list[Query], lexical: bool, top: int, evidence: Ev
                 texts.extend(q.units)
         vecs = np.asarray(film.encoder.encode(texts), dtype=np.float32)
         sims = _similarities(vecs, texts, film, lexical, evidence)
-        for q, (row, urow) in zip(part, rows):
+        for qi, (q, (row, urow)) in enumerate(zip(part, rows)):
             unit_sims = None
             if len(q.units) > 1:
                 unit_sims = [[None] + [sims[k][urow + u] for k in range(1, kmax + 1)] for u in range(len(q.units))]
@@ -264,8 +275,21 @@ def rank(film: Film, queries: list[Query], lexical: bool, top: int, evidence: Ev
                 whole = sims[k][row]
                 s = whole if unit_sims is None else 0.5 * (whole + dp[k])
                 scores.append(np.where(whole > NEG / 2, s - penalty[k], NEG))
+            if allowed is not None:
+                scores = _restricted(film, scores, allowed[c0 + qi])
             results.append(_pick(film, q, scores, unit_sims, top))
     return results
+
+
+def _restricted(film: Film, scores: list[np.ndarray], allowed: np.ndarray) -> list[np.ndarray]:
+    """*scores* with every window that touches a cue not *allowed* set to -inf."""
+    barred = np.concatenate([[0], np.cumsum(~np.asarray(allowed, dtype=bool))])
+    n = len(film.phrases)
+    out = []
+    for k, s in enumerate(scores, 1):
+        first, last = film.owner[: n - k + 1], film.owner[k - 1 :]
+        out.append(np.where(barred[last + 1] - barred[first] == 0, s, NEG))
+    return out
 
 
 def _pick(film: Film, q: Query, scores: list[np.ndarray], unit_sims, top: int) -> Ranked:

@@ -157,6 +157,11 @@ class QuoteMatch:
         return self.quote.text if self.quote is not None else self.text
 
     @property
+    def placed_by_order(self) -> bool:
+        """Found between the quotes around it in the review (:mod:`subalign.quotes.order`)."""
+        return "order_margin" in self.features
+
+    @property
     def anchor(self) -> Anchor | None:
         return self.quote.anchor if self.quote is not None else None
 

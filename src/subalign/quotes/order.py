@@ -1,0 +1,142 @@
+"""The review's order as evidence: a quote between two found quotes is said between them.
+
+A review, and still more a recap, mostly quotes a film in the order the film
+says it.  Short generic lines ("It's quite good.", "Of course.") have several
+near-equal places in a film, so the similarity alone cannot pick one with
+confidence; the quotes around them in the review can.
+
+The order is used only when the review shows it: the quotes found on their
+own (the anchors) must follow the film, their review order against their film
+position giving a Kendall's tau significant at :data:`MIN_Z` (normal
+approximation, one-sided p < 0.01) and a longest increasing chain holding at
+least :data:`MIN_CHAIN` of them.  A review that quotes the film out of order
+leaves every result as it was.
+
+Each quote left not found, and each found one outside the chain (a line
+said twice, found at the wrong one of two equal places), is then looked for
+again between the anchors of the chain before and after it in the review
+(the cues from the end of the one to the start of the other, none claimed by
+another quote).  Its best place
+there is judged by a second fitted decision (:mod:`subalign.quotes.decide`,
+kind ``order``) on :func:`order_features`: how far it is behind the quote's
+best place anywhere (``behind``), how far above the quote's background
+(``margin``), how far ahead of the next place in the same stretch
+(``gap``), and how much of the film the stretch covers (``share``): a wider
+stretch is likelier to hold a good-looking place by chance.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+#: At least this many anchors, or the order is not judged (too few to tell).
+MIN_ANCHORS = 5
+#: One-sided significance of Kendall's tau (z of its normal approximation; 2.33: p < 0.01).
+MIN_Z = 2.33
+#: The longest chain in film order must hold this share of the anchors.
+MIN_CHAIN = 0.85
+
+
+def kendall_z(values: Sequence[float]) -> float:
+    """z of Kendall's tau between position in *values* and value (ties count zero).
+
+    Hand-written: the normal approximation is four lines, scipy would be a
+    dependency for it alone.
+    """
+    n = len(values)
+    if n < 2:
+        return 0.0
+    v = np.asarray(values, dtype=np.float64)
+    diff = np.sign(v[None, :] - v[:, None])
+    s = float(np.triu(diff, 1).sum())  # concordant minus discordant pairs
+    var = n * (n - 1) * (2 * n + 5) / 18.0
+    return s / math.sqrt(var)
+
+
+def increasing_chain(values: Sequence[int]) -> list[int]:
+    """Indices of a longest strictly increasing subsequence of *values* (patience sorting)."""
+    tails: list[int] = []  # tails[k]: smallest tail value of a chain of length k + 1
+    tail_at: list[int] = []  # ... and its index
+    prev = [-1] * len(values)
+    for i, v in enumerate(values):
+        k = bisect.bisect_left(tails, v)
+        if k == len(tails):
+            tails.append(v)
+            tail_at.append(i)
+        else:
+            tails[k] = v
+            tail_at[k] = i
+        prev[i] = tail_at[k - 1] if k > 0 else -1
+    out: list[int] = []
+    i = tail_at[-1] if tail_at else -1
+    while i >= 0:
+        out.append(i)
+        i = prev[i]
+    return out[::-1]
+
+
+def review_chain(spans: Sequence[tuple[int, int] | None]) -> list[int] | None:
+    """The anchors (indices into *spans*) that follow the film, or None when the review does not.
+
+    *spans*: per quote in review order, the first and last cue index of its
+    place when found on its own, else None.
+    """
+    anchors = [i for i, s in enumerate(spans) if s is not None]
+    if len(anchors) < MIN_ANCHORS:
+        return None
+    starts = [spans[i][0] for i in anchors]  # type: ignore[index]
+    if kendall_z(starts) < MIN_Z:
+        return None
+    chain = [anchors[k] for k in increasing_chain(starts)]
+    if len(chain) < MIN_CHAIN * len(anchors):
+        return None
+    return chain
+
+
+def stretches(
+    spans: Sequence[tuple[int, int] | None],
+    chain: Sequence[int],
+    n_cues: int,
+    claimed: np.ndarray,
+    todo: Sequence[int] | None = None,
+) -> dict[int, np.ndarray]:
+    """For each quote of *todo* (default: those not found, ``spans[i] is None``), the cues it may be said on.
+
+    Those from the last cue of the chain's anchor before it in the review to
+    the first cue of the one after it (the film's ends where there is none),
+    less the cues *claimed* by found quotes.  Quotes with no such cue are left out.
+    """
+    if todo is None:
+        todo = [i for i, s in enumerate(spans) if s is None]
+    out: dict[int, np.ndarray] = {}
+    for i in todo:
+        k = bisect.bisect_left(chain, i)
+        lo = spans[chain[k - 1]][1] if k > 0 else 0  # type: ignore[index]
+        hi = spans[chain[k]][0] if k < len(chain) else n_cues - 1  # type: ignore[index]
+        allowed = np.zeros(n_cues, dtype=bool)
+        allowed[lo : hi + 1] = True
+        allowed &= ~claimed
+        if allowed.any():
+            out[i] = allowed
+    return out
+
+
+def order_features(
+    sim: float, next_inside: float | None, best_anywhere: float, background: float, share: float
+) -> dict[str, float]:
+    """The order decision's inputs for a place of similarity *sim* in a stretch (see the module doc).
+
+    *next_inside*: the best other place in the same stretch (None: there is
+    none, and the background stands in); *share*: the stretch's cues over the film's.
+    """
+    other = background if next_inside is None else next_inside
+    return {
+        "behind": round(max(0.0, float(best_anywhere) - float(sim)), 4),
+        "margin": round(float(sim) - float(background), 4),
+        "gap": round(float(sim) - float(other), 4),
+        "share": round(float(share), 4),
+    }
