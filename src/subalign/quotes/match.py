@@ -152,7 +152,7 @@ def search(
     query = make_query(" ".join(text.split()))
     use_lex = use_lexical(lexical, [text], film)
     ranked = rank(film, [query], use_lex, max(top, 2), _evidence(evidence, use_lex))[0]
-    return _with_confidence(ranked, decision_for(film.encoder, use_lex, len(film.cues)))[:top]
+    return _with_confidence(ranked, decision_for(film.encoder, use_lex, len(film.cues)), len(film.cues))[:top]
 
 
 def find_quotes(
@@ -200,7 +200,7 @@ def find_quotes(
     ranked = rank(film, queries, use_lex, 1 + max(runner_ups, 1), _evidence(evidence, use_lex))
     out: list[QuoteMatch] = []
     for q, query, r in zip(quotes, queries, ranked):
-        hits = _with_confidence(r, fitted)
+        hits = _with_confidence(r, fitted, len(film.cues))
         best = hits[0] if hits else None
         status = "found" if best is not None and accept(best) else "not_found"
         note = f"long quotation: matched by its first {len(query.text)} characters" if query.cut else ""
@@ -209,7 +209,8 @@ def find_quotes(
             note = "; ".join(filter(None, [note, "the subtitles say the opposite"]))
         feats = {}
         if best is not None:
-            feats = features(best.similarity, hits[1].similarity if len(hits) > 1 else None, r.background, r.mean, r.std)
+            feats = features(best.similarity, hits[1].similarity if len(hits) > 1 else None, r.background, r.mean, r.std,
+                             len(film.cues))
         out.append(
             QuoteMatch(
                 text=query.text,
@@ -307,7 +308,7 @@ def _acceptance(encoder, threshold: float | None, min_confidence: float | None, 
     return lambda c: c.score >= bar
 
 
-def _with_confidence(r: Ranked, fitted: Decision | None) -> list[Candidate]:
+def _with_confidence(r: Ranked, fitted: Decision | None, n_cues: int) -> list[Candidate]:
     """The ranked places, each with its confidence.
 
     The best place's gap is to the runner-up.  A runner-up's confidence is
@@ -320,7 +321,7 @@ def _with_confidence(r: Ranked, fitted: Decision | None) -> list[Candidate]:
     for i, h in enumerate(r.hits):
         others = [o for k, o in enumerate(r.hits[1:], 1) if k != i]
         other_sim = others[0].similarity if others else None
-        feats = features(h.similarity, other_sim, r.background, r.mean, r.std)
+        feats = features(h.similarity, other_sim, r.background, r.mean, r.std, n_cues)
         out.append(replace(h, confidence=fitted.confidence(feats)))
     return out
 
