@@ -5,6 +5,7 @@
     python benchmarks/real_quotes_bench.py DIR --fit            # also fit the decision constants
     python benchmarks/real_quotes_bench.py DIR --fit --order-seeds 13,7,29,41,61:40,73:40,89:40,97:40,13:40,7:40
     python benchmarks/real_quotes_bench.py DIR --show 20        # list misses and false finds
+    python benchmarks/real_quotes_bench.py DIR --moved 0.1      # a tenth of the quotes out of film order
 
 DIR holds ``eng.srt`` and ``chs.srt`` (one episode, one timeline; never copied into
 this repository). The script writes nothing: it prints a Markdown report.
@@ -213,6 +214,16 @@ def pick_items(en, zh, seed: int, n_present: int = 110) -> list[Item]:
     for it in absent:  # placed among the present quotes, deterministically
         items.insert(rng.randrange(len(items) + 1), it)
     return items
+
+
+def move_some(items: list[Item], share: float, seed: int) -> list[Item]:
+    """The review with *share* of its quotes moved to random places (a review partly out of film order)."""
+    rng = random.Random(seed + 100)
+    moved = set(rng.sample(range(len(items)), int(share * len(items))))
+    out = [it for i, it in enumerate(items) if i not in moved]
+    for i in sorted(moved):
+        out.insert(rng.randrange(len(out) + 1), items[i])
+    return out
 
 
 def write_review(items: list[Item], seed: int) -> str:
@@ -613,6 +624,8 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=0, help="list up to N errors per variant on stderr")
     ap.add_argument("--cross-seeds", default="",
                     help="with --fit: comma-separated review seeds to fit the cross decision on, over excerpts of the track")
+    ap.add_argument("--moved", type=float, default=0.0,
+                    help="move this share of the review's quotes to random places (a review partly out of order)")
     ap.add_argument("--order-seeds", default="",
                     help="with --fit: reviews to fit the order decision on, comma-separated SEED or SEED:QUOTES_SAID "
                          "(default 110), e.g. 13,7,29,41,61:40,73:40,89:40,97:40,13:40,7:40")
@@ -624,6 +637,8 @@ def main() -> None:
     en = read_subtitles(args.dir / "eng.srt")
     zh = read_subtitles(args.dir / "chs.srt")
     items = pick_items(en, zh, args.seed)
+    if args.moved:
+        items = move_some(items, args.moved, args.seed)
     quotes = review_quotes(items, args.seed)
     encoder = load_encoder(args.model, cache=False)  # timings without the embedding cache
     zv = variants(zh, args.variant)

@@ -6,6 +6,8 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from subalign.quotes.decide import DECISIONS, MIN_FILM_CUES, order_decision_for
 from subalign.quotes.match import decision_rule, find_quotes
@@ -234,3 +236,32 @@ def test_batch_row_order(tmp_path, order_files, capsys):
         code, out, err = run(capsys, "quotes", review_path, film, *flags)
         assert code == 0, err
         assert (tmp_path / "out" / name).read_text(encoding="utf-8") == out
+
+
+# ----------------------------------------------------------------------------- properties
+
+def longest_increasing_length(values: list[int]) -> int:
+    """O(n²) reference."""
+    best = [1] * len(values)
+    for i in range(len(values)):
+        for j in range(i):
+            if values[j] < values[i]:
+                best[i] = max(best[i], best[j] + 1)
+    return max(best, default=0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 30), max_size=40))
+def test_increasing_chain_matches_the_quadratic_reference(values):
+    chain = increasing_chain(values)
+    assert len(chain) == longest_increasing_length(values)
+    assert chain == sorted(set(chain)) and all(values[a] < values[b] for a, b in zip(chain, chain[1:]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 20), min_size=2, max_size=30))
+def test_kendall_z_counts_concordant_minus_discordant_pairs(values):
+    n = len(values)
+    s = sum((values[j] > values[i]) - (values[j] < values[i]) for i in range(n) for j in range(i + 1, n))
+    assert kendall_z(values) == pytest.approx(s / np.sqrt(n * (n - 1) * (2 * n + 5) / 18))
+    assert kendall_z(values[::-1]) == pytest.approx(-kendall_z(values))
