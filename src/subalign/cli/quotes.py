@@ -37,7 +37,7 @@ def quotes(
     threshold: Optional[float] = typer.Option(QuotesRequest.threshold, "--threshold", help="Found when the score reaches this, instead of the fitted decision on the confidence."),
     min_confidence: Optional[float] = typer.Option(QuotesRequest.min_confidence, "--min-confidence", help="Found when the confidence (probability the place is right) reaches P (default: the fitted decision's limit)."),
     via: Via = QuotesRequest.via,
-    order: bool = typer.Option(QuotesRequest.order, "--order/--no-order", help="When the quotes found follow the film, look for the others between them (default on; a review out of film order is left as is)."),
+    order: bool = typer.Option(QuotesRequest.order, "--order/--no-order", help="When the quotes found follow the film, look for the others between them (across languages, 300+ cues, not with --threshold; a review out of film order is left as is)."),
     lang: Optional[str] = lang_option("--lang", "Override the review's language detection (e.g. en, zh)."),
     encoding: Optional[str] = encoding_option("--encoding", "the review"),
     subs_encoding: SubsEncoding = None,

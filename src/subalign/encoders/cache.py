@@ -16,6 +16,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -151,24 +152,38 @@ class CachedEncoder:
             return None
         if self._conn is not None:
             return self._conn
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(
-                self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
+        deadline = time.monotonic() + _BUSY_TIMEOUT_S
+        while True:
             try:
-                conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = NORMAL")
-                conn.executescript(_SCHEMA)
-                self._encoder_row = self._encoder_id(conn)
-            except BaseException:
-                conn.close()
-                raise
-        except (sqlite3.Error, OSError) as exc:
-            self._warn("opened", exc)
-            return None
+                conn = self._open()
+                break
+            except sqlite3.OperationalError as exc:
+                # Switching a new file to WAL, or creating its tables, while another process
+                # does the same can fail at once with "locked"/"busy": SQLite does not always
+                # call its busy handler there.  Opening again after a moment succeeds.
+                if ("locked" in str(exc) or "busy" in str(exc)) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                self._warn("opened", exc)
+                return None
+            except (sqlite3.Error, OSError) as exc:
+                self._warn("opened", exc)
+                return None
         self._conn = conn
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.executescript(_SCHEMA)
+            self._encoder_row = self._encoder_id(conn)
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
     def _encoder_id(self, conn: sqlite3.Connection) -> int:

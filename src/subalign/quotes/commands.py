@@ -120,15 +120,15 @@ def _match_quotes(r: QuotesRequest, found, texts, cues, second, encoder, warning
         same = scoring.use_lexical(None, texts, v.film)
         if not same:
             warnings(f"{r.via}: --via should be a track in the review's language; it is matched across languages")
-        matches = via.find_quotes_via(found, v, threshold=r.threshold, min_confidence=r.min_confidence)
+        matches = via.find_quotes_via(found, v, threshold=r.threshold, min_confidence=r.min_confidence,
+                                      order=r.order)
         film = v.film
     else:
         film = scoring.as_film(cues, encoder, r.max_cues, r.max_gap, texts)
         same = scoring.use_lexical(None, texts, film)
         matches = match.find_quotes(found, film, encoder, threshold=r.threshold, min_confidence=r.min_confidence,
                                     order=r.order)
-    rule = match.decision_rule(encoder, same, len(film.cues), r.threshold, r.min_confidence,
-                               order=r.order and second is None)
+    rule = match.decision_rule(encoder, same, len(film.cues), r.threshold, r.min_confidence, order=r.order)
     if r.min_confidence is not None and rule["rule"] != "confidence":
         warnings("--min-confidence has no effect: this model has no fitted decision (the threshold applies)")
     return matches, rule

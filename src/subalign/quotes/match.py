@@ -186,8 +186,9 @@ def find_quotes(
     ``"auto"`` is the bilingual lexicon's for short quotes across languages
     (:mod:`subalign.quotes.lexical`), None none.
     *order*: when the quotes found follow the film, look for the others between
-    them (:mod:`subalign.quotes.order`) with the fitted order decision, this
-    :class:`Decision` instead, or not at all (False; also with a *threshold*).
+    them (:mod:`subalign.quotes.order`): True, with the fitted order decision
+    (there is one across languages for a film of :data:`~subalign.quotes.decide.MIN_FILM_CUES`
+    cues or more; none with a *threshold*); a :class:`Decision`, with that one; False, not at all.
     """
     texts = [quote_for_matching(q) if isinstance(q, Quote) else " ".join(str(q).split()) for q in quotes]
     if not quotes:
@@ -231,18 +232,19 @@ def find_quotes(
         limit = by_order.min_confidence if min_confidence is None else min_confidence
         ev = _evidence(evidence, use_lex)
         _place_by_order(out, film, queries, ranked, lambda qs, allowed: rank(film, qs, use_lex, 2, ev, allowed),
-                        by_order, limit)
+                        by_order, limit, use_lex)
     return out
 
 
 def _place_by_order(matches: list[QuoteMatch], film: Film, queries: list[Query], ranked: list[Ranked],
-                    rank_in, decision: Decision, limit: float) -> None:
+                    rank_in, decision: Decision, limit: float, same_language: bool) -> None:
     """Quotes not found, or found out of the film's order, looked for again between the found ones
     when the review follows the film.
 
     See :mod:`subalign.quotes.order`.  *rank_in(queries, allowed)* ranks places
     within the allowed cues.  Places are taken most confident first; one whose
-    cues another quote has just taken is left.
+    cues another quote has just taken is left, and so is one that says the
+    opposite of the quote (*same_language*, as in the first pass).
     """
     index = {id(c): i for i, c in enumerate(film.cues)}
     spans = [(index[id(m.best.cues[0])], index[id(m.best.cues[-1])]) if m.found and m.best else None
@@ -267,6 +269,8 @@ def _place_by_order(matches: list[QuoteMatch], film: Film, queries: list[Query],
         feats = order_features(best.similarity, nxt, g.hits[0].similarity, g.background,
                                float(todo[i].sum()) / len(film.cues))
         conf = decision.confidence(feats)
+        if same_language and says_the_opposite(queries[i].text, best.text):
+            continue
         if conf >= limit:
             placed.append((conf, i, replace(best, score=round(best.similarity - 0.5 * g.background, 4),
                                             confidence=conf), feats))
@@ -284,9 +288,8 @@ def _place_by_order(matches: list[QuoteMatch], film: Film, queries: list[Query],
         m.best, m.status = place, "found"
         m.features = {**m.features, **{f"order_{k}": v for k, v in feats.items()}}
         k = sum(1 for j in chain if j < i)
-        around = [matches[j] for j in (chain[k - 1] if k else None, chain[k] if k < len(chain) else None)
-                  if j is not None]
-        names = " and ".join(a.anchor.id if a.anchor else "?" for a in around)
+        around = [j for j in (chain[k - 1] if k else None, chain[k] if k < len(chain) else None) if j is not None]
+        names = " and ".join(matches[j].anchor.id if matches[j].anchor else f"#{j}" for j in around)
         m.note = "; ".join(filter(None, [m.note, f"{verb} by the review's order (between quotes {names})"]))
 
 

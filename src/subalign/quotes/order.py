@@ -44,26 +44,29 @@ MIN_CHAIN = 0.85
 def kendall_z(values: Sequence[float]) -> float:
     """z of Kendall's tau between position in *values* and value (ties count zero).
 
-    Hand-written: the normal approximation is four lines, scipy would be a
-    dependency for it alone.
+    Hand-written: the normal approximation is a few lines, scipy would be a
+    dependency for it alone.  One row of pairs at a time: memory stays linear.
     """
     n = len(values)
     if n < 2:
         return 0.0
     v = np.asarray(values, dtype=np.float64)
-    diff = np.sign(v[None, :] - v[:, None])
-    s = float(np.triu(diff, 1).sum())  # concordant minus discordant pairs
+    s = float(sum(np.sign(v[i + 1 :] - v[i]).sum() for i in range(n - 1)))  # concordant minus discordant
     var = n * (n - 1) * (2 * n + 5) / 18.0
     return s / math.sqrt(var)
 
 
 def increasing_chain(values: Sequence[int]) -> list[int]:
-    """Indices of a longest strictly increasing subsequence of *values* (patience sorting)."""
+    """Indices of a longest non-decreasing subsequence of *values* (patience sorting).
+
+    Non-decreasing: two quotes of the same words (a line quoted twice, or a
+    fragment of a longer quote) may share a place, and both belong to the chain.
+    """
     tails: list[int] = []  # tails[k]: smallest tail value of a chain of length k + 1
     tail_at: list[int] = []  # ... and its index
     prev = [-1] * len(values)
     for i, v in enumerate(values):
-        k = bisect.bisect_left(tails, v)
+        k = bisect.bisect_right(tails, v)
         if k == len(tails):
             tails.append(v)
             tail_at.append(i)

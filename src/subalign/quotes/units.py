@@ -158,7 +158,11 @@ class QuoteMatch:
 
     @property
     def placed_by_order(self) -> bool:
-        """Found between the quotes around it in the review (:mod:`subalign.quotes.order`)."""
+        """Found between the quotes around it in the review (:mod:`subalign.quotes.order`).
+
+        ``features`` then also hold the order decision's inputs (``order_*``);
+        the others describe the first pass's best place.
+        """
         return "order_margin" in self.features
 
     @property

@@ -98,14 +98,17 @@ def find_quotes_via(
     threshold: float | None = None,
     min_confidence: float | None = None,
     runner_ups: int = 3,
+    order: bool = True,
 ) -> list[QuoteMatch]:
     """Find every quote in ``via``'s second track and report it in both tracks (see the module doc).
 
-    *threshold* and *min_confidence* are those of
-    :func:`~subalign.quotes.match.find_quotes`.
+    *threshold*, *min_confidence* and *order* are those of
+    :func:`~subalign.quotes.match.find_quotes` (the order pass applies only when
+    the second track is in another language than the quotes).
     """
     matches = find_quotes(
-        quotes, via.film, via.film.encoder, threshold=threshold, min_confidence=min_confidence, runner_ups=runner_ups
+        quotes, via.film, via.film.encoder, threshold=threshold, min_confidence=min_confidence, runner_ups=runner_ups,
+        order=order,
     )
     out = []
     for m in matches:
