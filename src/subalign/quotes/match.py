@@ -103,12 +103,14 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from subalign.errors import SubalignError
-from subalign.quotes.decide import Decision, decision_for, decision_kind, features, order_decision_for
+from subalign.encoders import load_encoder
+from subalign.quotes.check import CHECK_PLACES, CHECKER, check_places
+from subalign.quotes.decide import Decision, decision_for, decision_kind, features, order_decision_for, uses_check
 from subalign.quotes.extract import quote_for_matching
 from subalign.quotes.film import Film
 from subalign.quotes.lexical import lexicon_evidence
 from subalign.quotes.negation import says_the_opposite
-from subalign.quotes.order import order_features, review_chain, stretches
+from subalign.quotes.order import place_by_order
 from subalign.quotes.scoring import Evidence, Query, Ranked, as_film, make_query, rank, use_lexical
 from subalign.quotes.units import (
     Candidate,
@@ -121,7 +123,7 @@ from subalign.quotes.units import (
 )
 from subalign.types import Cue, Quote
 
-__all__ = ["decision_rule", "default_threshold", "find_quotes", "search", "summary"]
+__all__ = ["decision_rule", "default_threshold", "find_quotes", "needs_checker", "search", "summary"]
 
 
 # ----------------------------------------------------------------------------- public API
@@ -137,12 +139,14 @@ def search(
     max_gap_s: float = DEFAULT_MAX_GAP_S,
     lexical: bool | None = None,
     evidence: Evidence | str | None = "auto",
+    checker="auto",
 ) -> list[Candidate]:
     """The *top* places in the film that best say *text*, best first, never overlapping.
 
     Each hit's ``score`` is comparable with :data:`DEFAULT_THRESHOLD` and its
     ``confidence`` with the fitted decision's ``min_confidence``
     (:func:`subalign.quotes.decide.decision_for`); *cues* may be a prepared :class:`Film`.
+    *checker* is as for :func:`find_quotes`.
     """
     if not text or not text.strip():
         raise SubalignError("nothing to search for: the text is empty")
@@ -151,8 +155,10 @@ def search(
     film = as_film(cues, encoder, max_cues, max_gap_s, [text])
     query = make_query(" ".join(text.split()))
     use_lex = use_lexical(lexical, [text], film)
-    ranked = rank(film, [query], use_lex, max(top, 2), _evidence(evidence, use_lex))[0]
-    return _with_confidence(ranked, decision_for(film.encoder, use_lex, len(film.cues)), len(film.cues))[:top]
+    fitted, check = _decision_and_checker(film, use_lex, checker)
+    ranked = rank(film, [query], use_lex, max(top, 2, CHECK_PLACES if check else 1), _evidence(evidence, use_lex))[0]
+    checks = check_places(check, [query.text], [ranked.hits])[0] if check else None
+    return _with_confidence(ranked, fitted, len(film.cues), checks)[:top]
 
 
 def find_quotes(
@@ -168,6 +174,7 @@ def find_quotes(
     runner_ups: int = 3,
     evidence: Evidence | str | None = "auto",
     order: bool | Decision = True,
+    checker="auto",
 ) -> list[QuoteMatch]:
     """Find every quote in the subtitles, in the order given (see the module doc).
 
@@ -189,19 +196,25 @@ def find_quotes(
     them (:mod:`subalign.quotes.order`): True, with the fitted order decision
     (there is one across languages for a film of :data:`~subalign.quotes.decide.MIN_FILM_CUES`
     cues or more; none with a *threshold*); a :class:`Decision`, with that one; False, not at all.
+    *checker*: the encoder that checks each quote's best places across
+    languages (:mod:`subalign.quotes.check`); ``"auto"`` loads
+    :data:`~subalign.quotes.check.CHECKER` when a fitted decision reads it,
+    None uses the decision fitted without it.
     """
     texts = [quote_for_matching(q) if isinstance(q, Quote) else " ".join(str(q).split()) for q in quotes]
     if not quotes:
         return []
     film = as_film(cues, encoder, max_cues, max_gap_s, texts)
     use_lex = use_lexical(lexical, texts, film)
-    fitted = decision_for(film.encoder, use_lex, len(film.cues))
+    fitted, check = _decision_and_checker(film, use_lex, checker)
     accept = _acceptance(film.encoder, threshold, min_confidence, fitted)
     queries = [make_query(t or (q.text if isinstance(q, Quote) else str(q))) for q, t in zip(quotes, texts)]
-    ranked = rank(film, queries, use_lex, 1 + max(runner_ups, 1), _evidence(evidence, use_lex))
+    top = 1 + max(runner_ups, CHECK_PLACES - 1 if check else 1)
+    ranked = rank(film, queries, use_lex, top, _evidence(evidence, use_lex))
+    checks = check_places(check, [q.text for q in queries], [r.hits for r in ranked]) if check else None
     out: list[QuoteMatch] = []
-    for q, query, r in zip(quotes, queries, ranked):
-        hits = _with_confidence(r, fitted, len(film.cues))
+    for n, (q, query, r) in enumerate(zip(quotes, queries, ranked)):
+        hits = _with_confidence(r, fitted, len(film.cues), checks[n] if checks else None)
         best = hits[0] if hits else None
         status = "found" if best is not None and accept(best) else "not_found"
         note = f"long quotation: matched by its first {len(query.text)} characters" if query.cut else ""
@@ -211,7 +224,7 @@ def find_quotes(
         feats = {}
         if best is not None:
             feats = features(best.similarity, hits[1].similarity if len(hits) > 1 else None, r.background, r.mean, r.std,
-                             len(film.cues))
+                             len(film.cues), checks[n][0] if checks else None)
         out.append(
             QuoteMatch(
                 text=query.text,
@@ -227,70 +240,32 @@ def find_quotes(
     _one_line_one_quote(out, film.encoder, accept)
     by_order = order if isinstance(order, Decision) else None
     if order is True and threshold is None:
-        by_order = order_decision_for(film.encoder, use_lex, len(film.cues))
+        by_order = order_decision_for(film.encoder, use_lex, len(film.cues), checked=check is not None)
     if by_order is not None:
         limit = by_order.min_confidence if min_confidence is None else min_confidence
         ev = _evidence(evidence, use_lex)
-        _place_by_order(out, film, queries, ranked, lambda qs, allowed: rank(film, qs, use_lex, 2, ev, allowed),
-                        by_order, limit, use_lex)
+        order_check = None
+        if uses_check(by_order):
+            order_check = check or (load_encoder(CHECKER) if isinstance(checker, str) and checker == "auto" else checker)
+            if order_check is None:
+                raise ValueError("this order decision reads the check: give a checker")
+        place_by_order(out, film, queries, ranked, lambda qs, allowed: rank(film, qs, use_lex, 2, ev, allowed),
+                       by_order, limit, use_lex, order_check)
     return out
 
 
-def _place_by_order(matches: list[QuoteMatch], film: Film, queries: list[Query], ranked: list[Ranked],
-                    rank_in, decision: Decision, limit: float, same_language: bool) -> None:
-    """Quotes not found, or found out of the film's order, looked for again between the found ones
-    when the review follows the film.
+def needs_checker(encoder, same_language: bool, n_cues: int) -> bool:
+    """Does the fitted decision for this film read the second encoder (:mod:`subalign.quotes.check`)?"""
+    return uses_check(decision_for(encoder, same_language, n_cues, checked=True))
 
-    See :mod:`subalign.quotes.order`.  *rank_in(queries, allowed)* ranks places
-    within the allowed cues.  Places are taken most confident first; one whose
-    cues another quote has just taken is left, and so is one that says the
-    opposite of the quote (*same_language*, as in the first pass).
-    """
-    index = {id(c): i for i, c in enumerate(film.cues)}
-    spans = [(index[id(m.best.cues[0])], index[id(m.best.cues[-1])]) if m.found and m.best else None
-             for m in matches]
-    chain = review_chain(spans)
-    if chain is None:
-        return
-    claimed = np.zeros(len(film.cues), dtype=bool)
-    for span in spans:
-        if span is not None:
-            claimed[span[0] : span[1] + 1] = True
-    in_chain = set(chain)
-    again = [i for i, m in enumerate(matches) if m.best is not None and i not in in_chain]
-    todo = stretches(spans, chain, len(film.cues), claimed, again)
-    idx = sorted(todo)
-    placed = []
-    for i, r in zip(idx, rank_in([queries[i] for i in idx], [todo[i] for i in idx])):
-        if not r.hits:
-            continue
-        g, best = ranked[i], r.hits[0]
-        nxt = r.hits[1].similarity if len(r.hits) > 1 else None
-        feats = order_features(best.similarity, nxt, g.hits[0].similarity, g.background,
-                               float(todo[i].sum()) / len(film.cues))
-        conf = decision.confidence(feats)
-        if same_language and says_the_opposite(queries[i].text, best.text):
-            continue
-        if conf >= limit:
-            placed.append((conf, i, replace(best, score=round(best.similarity - 0.5 * g.background, 4),
-                                            confidence=conf), feats))
-    for conf, i, place, feats in sorted(placed, key=lambda p: (-p[0], p[1])):
-        span = index[id(place.cues[0])], index[id(place.cues[-1])]
-        if claimed[span[0] : span[1] + 1].any():
-            continue
-        claimed[span[0] : span[1] + 1] = True
-        m = matches[i]
-        verb = "moved" if m.found else "placed"
-        if m.found and spans[i] is not None:
-            claimed[spans[i][0] : spans[i][1] + 1] = False
-        if m.best is not None and m.best.numbers != place.numbers:
-            m.runner_up = ([m.best] + [c for c in m.runner_up if c.numbers != place.numbers])[: len(m.runner_up)]
-        m.best, m.status = place, "found"
-        m.features = {**m.features, **{f"order_{k}": v for k, v in feats.items()}}
-        k = sum(1 for j in chain if j < i)
-        around = [j for j in (chain[k - 1] if k else None, chain[k] if k < len(chain) else None) if j is not None]
-        names = " and ".join(matches[j].anchor.id if matches[j].anchor else f"#{j}" for j in around)
-        m.note = "; ".join(filter(None, [m.note, f"{verb} by the review's order (between quotes {names})"]))
+
+def _decision_and_checker(film: Film, same_language: bool, checker):
+    """The fitted decision for this film, and the checking encoder when that decision reads one."""
+    if checker is not None:
+        fitted = decision_for(film.encoder, same_language, len(film.cues), checked=True)
+        if uses_check(fitted):
+            return fitted, load_encoder(CHECKER) if isinstance(checker, str) and checker == "auto" else checker
+    return decision_for(film.encoder, same_language, len(film.cues)), None
 
 
 def _evidence(evidence: Evidence | str | None, same_language: bool) -> Evidence | None:
@@ -311,12 +286,13 @@ def _acceptance(encoder, threshold: float | None, min_confidence: float | None, 
     return lambda c: c.score >= bar
 
 
-def _with_confidence(r: Ranked, fitted: Decision | None, n_cues: int) -> list[Candidate]:
+def _with_confidence(r: Ranked, fitted: Decision | None, n_cues: int, checks=None) -> list[Candidate]:
     """The ranked places, each with its confidence.
 
     The best place's gap is to the runner-up.  A runner-up's confidence is
     what it would be if the best place were ruled out (taken by another quote,
     see :func:`_one_line_one_quote`): its gap is to the best of the others.
+    *checks*: the second encoder's check of each place (:mod:`subalign.quotes.check`).
     """
     if fitted is None or not r.hits:
         return list(r.hits)
@@ -324,7 +300,7 @@ def _with_confidence(r: Ranked, fitted: Decision | None, n_cues: int) -> list[Ca
     for i, h in enumerate(r.hits):
         others = [o for k, o in enumerate(r.hits[1:], 1) if k != i]
         other_sim = others[0].similarity if others else None
-        feats = features(h.similarity, other_sim, r.background, r.mean, r.std, n_cues)
+        feats = features(h.similarity, other_sim, r.background, r.mean, r.std, n_cues, checks[i] if checks else None)
         out.append(replace(h, confidence=fitted.confidence(feats)))
     return out
 
@@ -390,6 +366,7 @@ def decision_rule(
     threshold: float | None = None,
     min_confidence: float | None = None,
     order: bool = True,
+    checked: bool = True,
 ) -> dict:
     """Which found test :func:`find_quotes` applies, as a plain dict for reports (JSON ``info``).
 
@@ -397,14 +374,16 @@ def decision_rule(
     ``min_confidence`` used, ``fitted_min_confidence`` its own; ``order``, the
     review-order decision's ``inputs`` and limit when *order* applies, else None) or
     ``"threshold"`` (the margin score against ``threshold``; ``reason`` says why:
-    given by the user, or no decision fitted for this model).
+    given by the user, or no decision fitted for this model).  ``checker``
+    names the second encoder the decisions read (:mod:`subalign.quotes.check`), if any.
     """
-    fitted = decision_for(encoder, same_language, n_cues)
+    fitted = decision_for(encoder, same_language, n_cues, checked=checked)
     if threshold is None and fitted is not None:
-        by_order = order_decision_for(encoder, same_language, n_cues) if order else None
+        by_order = order_decision_for(encoder, same_language, n_cues, checked=checked) if order else None
         return {
             "rule": "confidence",
             "kind": decision_kind(same_language, n_cues),
+            "checker": CHECKER if uses_check(fitted) or uses_check(by_order) else None,
             "inputs": list(fitted.inputs),
             "min_confidence": fitted.min_confidence if min_confidence is None else min_confidence,
             "fitted_min_confidence": fitted.min_confidence,

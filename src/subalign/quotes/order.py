@@ -29,9 +29,17 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
+
+from subalign.quotes.check import check_places
+from subalign.quotes.decide import Decision
+from subalign.quotes.film import Film
+from subalign.quotes.negation import says_the_opposite
+from subalign.quotes.scoring import Query, Ranked
+from subalign.quotes.units import QuoteMatch
 
 #: At least this many anchors, or the order is not judged (too few to tell).
 MIN_ANCHORS = 5
@@ -143,3 +151,75 @@ def order_features(
         "gap": round(float(sim) - float(other), 4),
         "share": round(float(share), 4),
     }
+
+
+def place_by_order(
+    matches: list[QuoteMatch],
+    film: Film,
+    queries: list[Query],
+    ranked: list[Ranked],
+    rank_in: Callable[[list[Query], list[np.ndarray]], list[Ranked]],
+    decision: Decision,
+    limit: float,
+    same_language: bool,
+    checker=None,
+) -> None:
+    """Quotes not found, or found out of the film's order, looked for again between the found ones
+    when the review follows the film.
+
+    See :mod:`subalign.quotes.order`.  *rank_in(queries, allowed)* ranks places
+    within the allowed cues.  Places are taken most confident first; one whose
+    cues another quote has just taken is left, and so is one that says the
+    opposite of the quote (*same_language*, as in the first pass).  With a
+    *checker*, each place's check (:mod:`subalign.quotes.check`, against the
+    next place in the same stretch) joins the decision's inputs.
+    """
+    index = {id(c): i for i, c in enumerate(film.cues)}
+    spans = [(index[id(m.best.cues[0])], index[id(m.best.cues[-1])]) if m.found and m.best else None
+             for m in matches]
+    chain = review_chain(spans)
+    if chain is None:
+        return
+    claimed = np.zeros(len(film.cues), dtype=bool)
+    for span in spans:
+        if span is not None:
+            claimed[span[0] : span[1] + 1] = True
+    in_chain = set(chain)
+    again = [i for i, m in enumerate(matches) if m.best is not None and i not in in_chain]
+    todo = stretches(spans, chain, len(film.cues), claimed, again)
+    idx = sorted(todo)
+    placed = []
+    inside = rank_in([queries[i] for i in idx], [todo[i] for i in idx])
+    checks = check_places(checker, [queries[i].text for i in idx], [r.hits for r in inside]) if checker else None
+    for n, (i, r) in enumerate(zip(idx, inside)):
+        if not r.hits:
+            continue
+        g, best = ranked[i], r.hits[0]
+        nxt = r.hits[1].similarity if len(r.hits) > 1 else None
+        feats = order_features(best.similarity, nxt, g.hits[0].similarity, g.background,
+                               float(todo[i].sum()) / len(film.cues))
+        if checks:
+            feats.update(checks[n][0])
+        conf = decision.confidence(feats)
+        if same_language and says_the_opposite(queries[i].text, best.text):
+            continue
+        if conf >= limit:
+            placed.append((conf, i, replace(best, score=round(best.similarity - 0.5 * g.background, 4),
+                                            confidence=conf), feats))
+    for conf, i, place, feats in sorted(placed, key=lambda p: (-p[0], p[1])):
+        span = index[id(place.cues[0])], index[id(place.cues[-1])]
+        if claimed[span[0] : span[1] + 1].any():
+            continue
+        claimed[span[0] : span[1] + 1] = True
+        m = matches[i]
+        verb = "moved" if m.found else "placed"
+        if m.found and spans[i] is not None:
+            claimed[spans[i][0] : spans[i][1] + 1] = False
+        if m.best is not None and m.best.numbers != place.numbers:
+            m.runner_up = ([m.best] + [c for c in m.runner_up if c.numbers != place.numbers])[: len(m.runner_up)]
+        m.best, m.status = place, "found"
+        m.features = {**m.features, **{f"order_{k}": v for k, v in feats.items()}}
+        k = sum(1 for j in chain if j < i)
+        around = [j for j in (chain[k - 1] if k else None, chain[k] if k < len(chain) else None) if j is not None]
+        names = " and ".join(matches[j].anchor.id if matches[j].anchor else f"#{j}" for j in around)
+        m.note = "; ".join(filter(None, [m.note, f"{verb} by the review's order (between quotes {names})"]))

@@ -99,16 +99,17 @@ def find_quotes_via(
     min_confidence: float | None = None,
     runner_ups: int = 3,
     order: bool = True,
+    checker="auto",
 ) -> list[QuoteMatch]:
     """Find every quote in ``via``'s second track and report it in both tracks (see the module doc).
 
-    *threshold*, *min_confidence* and *order* are those of
+    *threshold*, *min_confidence*, *order* and *checker* are those of
     :func:`~subalign.quotes.match.find_quotes` (the order pass applies only when
     the second track is in another language than the quotes).
     """
     matches = find_quotes(
         quotes, via.film, via.film.encoder, threshold=threshold, min_confidence=min_confidence, runner_ups=runner_ups,
-        order=order,
+        order=order, checker=checker,
     )
     out = []
     for m in matches:
@@ -126,6 +127,6 @@ def find_quotes_via(
     return out
 
 
-def search_via(text: str, via: Via, top: int = 5) -> list[tuple[Candidate, Candidate]]:
+def search_via(text: str, via: Via, top: int = 5, checker="auto") -> list[tuple[Candidate, Candidate]]:
     """``find --via``: the *top* places that say *text*, each as (main-track place, second-track place)."""
-    return [(_carried(via, h), h) for h in search(text, via.film, via.film.encoder, top=top)]
+    return [(_carried(via, h), h) for h in search(text, via.film, via.film.encoder, top=top, checker=checker)]
