@@ -43,9 +43,15 @@ confidence that is a logistic function of the score.
 A model with no fitted decision keeps the margin threshold
 (:func:`subalign.quotes.match.default_threshold`) and reports no confidence.
 
+Across languages a second encoder re-reads each quote's best places
+(:mod:`subalign.quotes.check`): the decision of kind ``cross+check`` also
+reads its ``check_sim`` and ``check_gap``; ``cross`` is the one fitted
+without them (``find_quotes(checker=None)``).
+
 A place found by the review's order (:mod:`subalign.quotes.order`) has its
-own decision, kind ``order``, on :func:`subalign.quotes.order.order_features`;
-it is fitted across languages on a film-length track only.
+own decision, kind ``order`` (``order+check`` with the check), on
+:func:`subalign.quotes.order.order_features`; it is fitted across languages on
+a film-length track only.
 """
 
 from __future__ import annotations
@@ -86,7 +92,8 @@ class Decision:
 #: rapidfuzz blend is on, as with ``--via``), ``short`` for a film of fewer
 #: than MIN_FILM_CUES cues in either case.
 #:
-#: use-m3 cross: fitted with ``benchmarks/real_quotes_bench.py --fit
+#: use-m3 cross+check (and cross, the same without the check, fitted before
+#: it): fitted with ``benchmarks/real_quotes_bench.py --fit
 #: --cross-seeds 13,7,29,41`` on the dev episode of helloint/subtitle-merge
 #: (generated reviews, each quoting 110 English lines + 36 lines the episode
 #: never says, against its Simplified Chinese track, 774 cues, and against
@@ -98,7 +105,8 @@ class Decision:
 #: review of the episode, ``--seed 7``); it is also what ``--via`` uses
 #: (:mod:`subalign.quotes.via`).  use-m3 short: the 15 quotes of samples/
 #: (``--fit`` too), the confidence a logistic function of the score, its
-#: limit the old threshold 0.29.  use-m3 order: the places found by the
+#: limit the old threshold 0.29.  use-m3 order+check (and order, without the
+#: check, fitted on the first pass without it): the places found by the
 #: review's order (:mod:`subalign.quotes.order`) in ten generated reviews of
 #: the dev episode, four quoting 110 lines and six 40 (``--fit --order-seeds``,
 #: see benchmarks/RESULTS.md: 680 quotes said, 360 absent), min_confidence

@@ -54,7 +54,9 @@ Margin and the not-found decision
     own "noise", a longer film raises the bar by itself.
 
     The decision is calibrated on a real film (:mod:`subalign.quotes.decide`):
-    the gap to the runner-up and the margin over the background give
+    the gap to the runner-up and the margin over the background (across
+    languages also a second encoder's check of the best places,
+    :mod:`subalign.quotes.check`) give
     ``confidence``, the probability that the best place is right, and a quote
     is ``found`` when it reaches the fitted ``min_confidence``.  For a model
     with no fitted decision, or with an explicit ``threshold``, a quote is
