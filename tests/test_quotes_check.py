@@ -53,3 +53,14 @@ def test_the_checker_is_a_builtin_model():
     from subalign.encoders.base import BUILTIN_MODELS
 
     assert CHECKER in BUILTIN_MODELS
+
+
+def test_the_checker_shares_the_main_encoders_cache_or_has_none(tmp_path):
+    from subalign.encoders import load_encoder
+    from subalign.encoders.cache import CachedEncoder
+    from subalign.quotes.check import checker_like
+
+    cached = load_encoder("use-m3", cache_dir=str(tmp_path))
+    checker = checker_like(cached)
+    assert isinstance(checker, CachedEncoder) and checker.path == cached.path and checker.id != cached.id
+    assert not isinstance(checker_like(load_encoder("use-m3", cache=False)), CachedEncoder)

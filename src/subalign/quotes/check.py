@@ -17,12 +17,20 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from subalign.encoders import load_encoder
+from subalign.encoders.cache import CachedEncoder
 from subalign.quotes.units import Candidate
 
 #: The checking model (a builtin of :mod:`subalign.encoders`).
 CHECKER = "e5-small"
 #: How many places of each quote are checked: its best and the next ones.
 CHECK_PLACES = 4
+
+
+def checker_like(encoder):
+    """The checking model, loaded as *encoder* was: in the same embedding cache, or with none."""
+    checker = load_encoder(CHECKER, cache=False)
+    return CachedEncoder(checker, encoder.path) if isinstance(encoder, CachedEncoder) else checker
 
 
 def place_text(place: Candidate) -> str:

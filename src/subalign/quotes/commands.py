@@ -121,27 +121,17 @@ def _match_quotes(r: QuotesRequest, found, texts, cues, second, encoder, warning
         if not same:
             warnings(f"{r.via}: --via should be a track in the review's language; it is matched across languages")
         matches = via.find_quotes_via(found, v, threshold=r.threshold, min_confidence=r.min_confidence,
-                                      order=r.order, checker=_checker(r, encoder, same, v.film))
+                                      order=r.order)
         film = v.film
     else:
         film = scoring.as_film(cues, encoder, r.max_cues, r.max_gap, texts)
         same = scoring.use_lexical(None, texts, film)
         matches = match.find_quotes(found, film, encoder, threshold=r.threshold, min_confidence=r.min_confidence,
-                                    order=r.order, checker=_checker(r, encoder, same, film))
+                                    order=r.order)
     rule = match.decision_rule(encoder, same, len(film.cues), r.threshold, r.min_confidence, order=r.order)
     if r.min_confidence is not None and rule["rule"] != "confidence":
         warnings("--min-confidence has no effect: this model has no fitted decision (the threshold applies)")
     return matches, rule
-
-
-def _checker(r: CueMatching, encoder, same_language: bool, film):
-    """The second encoder the fitted decision reads (quotes/check.py), loaded like the main one, or None."""
-    from subalign import api  # lazy: numpy
-    from subalign.quotes import check, match  # lazy: numpy
-
-    if not match.needs_checker(encoder, same_language, len(film.cues)):
-        return None
-    return api.get_encoder(check.CHECKER, cache=r.cache)
 
 
 def _summary(matches, rule) -> str:
@@ -196,12 +186,10 @@ def run_find(request: FindRequest, *, encoder=None, warn=None) -> RunResult:
     if second is not None:
         v = via.prepare_via(cues, second, encoder, max_cues=r.max_cues, max_gap_s=r.max_gap)
         film = v.film
-        pairs = via.search_via(r.text, v, top=r.top,
-                               checker=_checker(r, encoder, scoring.use_lexical(None, [r.text], film), film))
+        pairs = via.search_via(r.text, v, top=r.top)
     else:
         film = scoring.as_film(cues, encoder, r.max_cues, r.max_gap, [r.text])
-        checker = _checker(r, encoder, scoring.use_lexical(None, [r.text], film), film)
-        pairs = [(h, None) for h in match.search(r.text, film, encoder, top=r.top, checker=checker)]
+        pairs = [(h, None) for h in match.search(r.text, film, encoder, top=r.top)]
     rule = match.decision_rule(encoder, scoring.use_lexical(None, [r.text], film), len(film.cues), r.threshold,
                                r.min_confidence)
     if r.min_confidence is not None and rule["rule"] != "confidence":

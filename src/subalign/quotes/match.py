@@ -105,8 +105,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from subalign.errors import SubalignError
-from subalign.encoders import load_encoder
-from subalign.quotes.check import CHECK_PLACES, CHECKER, check_places
+from subalign.quotes.check import CHECK_PLACES, CHECKER, check_places, checker_like
 from subalign.quotes.decide import Decision, decision_for, decision_kind, features, order_decision_for, uses_check
 from subalign.quotes.extract import quote_for_matching
 from subalign.quotes.film import Film
@@ -125,7 +124,7 @@ from subalign.quotes.units import (
 )
 from subalign.types import Cue, Quote
 
-__all__ = ["decision_rule", "default_threshold", "find_quotes", "needs_checker", "search", "summary"]
+__all__ = ["decision_rule", "default_threshold", "find_quotes", "search", "summary"]
 
 
 # ----------------------------------------------------------------------------- public API
@@ -200,8 +199,9 @@ def find_quotes(
     cues or more; none with a *threshold*); a :class:`Decision`, with that one; False, not at all.
     *checker*: the encoder that checks each quote's best places across
     languages (:mod:`subalign.quotes.check`); ``"auto"`` loads
-    :data:`~subalign.quotes.check.CHECKER` when a fitted decision reads it,
-    None uses the decision fitted without it.
+    :data:`~subalign.quotes.check.CHECKER` when a fitted decision reads it, in
+    the main encoder's embedding cache if it has one; None uses the decision
+    fitted without it.
     """
     texts = [quote_for_matching(q) if isinstance(q, Quote) else " ".join(str(q).split()) for q in quotes]
     if not quotes:
@@ -248,7 +248,8 @@ def find_quotes(
         ev = _evidence(evidence, use_lex)
         order_check = None
         if uses_check(by_order):
-            order_check = check or (load_encoder(CHECKER) if isinstance(checker, str) and checker == "auto" else checker)
+            order_check = check or (checker_like(film.encoder) if isinstance(checker, str) and checker == "auto"
+                                    else checker)
             if order_check is None:
                 raise ValueError("this order decision reads the check: give a checker")
         place_by_order(out, film, queries, ranked, lambda qs, allowed: rank(film, qs, use_lex, 2, ev, allowed),
@@ -256,17 +257,12 @@ def find_quotes(
     return out
 
 
-def needs_checker(encoder, same_language: bool, n_cues: int) -> bool:
-    """Does the fitted decision for this film read the second encoder (:mod:`subalign.quotes.check`)?"""
-    return uses_check(decision_for(encoder, same_language, n_cues, checked=True))
-
-
 def _decision_and_checker(film: Film, same_language: bool, checker):
     """The fitted decision for this film, and the checking encoder when that decision reads one."""
     if checker is not None:
         fitted = decision_for(film.encoder, same_language, len(film.cues), checked=True)
         if uses_check(fitted):
-            return fitted, load_encoder(CHECKER) if isinstance(checker, str) and checker == "auto" else checker
+            return fitted, checker_like(film.encoder) if isinstance(checker, str) and checker == "auto" else checker
     return decision_for(film.encoder, same_language, len(film.cues)), None
 
 
