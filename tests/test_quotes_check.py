@@ -36,8 +36,9 @@ def test_check_sim_is_the_cosine_and_check_gap_the_margin_over_the_first_places(
     [row] = check_places(checker, ["q"], [places])
     assert CHECK_PLACES == 4 and [r["check_sim"] for r in row] == pytest.approx([1.0, 0.6, 0.0, 0.0, 0.8])
     assert row[0]["check_gap"] == pytest.approx(0.4)  # over b, the best of b, c, d
-    assert row[1]["check_gap"] == pytest.approx(-0.4)  # under a
-    assert row[4]["check_gap"] == pytest.approx(-0.2)  # a place beyond the first four: against them
+    # a runner-up as if the best were ruled out (taken by another quote): b against c, d, e
+    assert row[1]["check_gap"] == pytest.approx(0.6 - 0.8)
+    assert row[4]["check_gap"] == pytest.approx(0.8 - 0.6)  # e, the fifth: against b, c, d
     assert checker.calls == [["q", "a", "b", "c", "d", "e"]]  # one batch
 
 
@@ -64,3 +65,23 @@ def test_the_checker_shares_the_main_encoders_cache_or_has_none(tmp_path):
     checker = checker_like(cached)
     assert isinstance(checker, CachedEncoder) and checker.path == cached.path and checker.id != cached.id
     assert not isinstance(checker_like(load_encoder("use-m3", cache=False)), CachedEncoder)
+
+
+def test_a_threshold_needs_no_checker():
+    """With --threshold the found test is the score: the second encoder is not asked."""
+    from test_quotes_order import film_srt  # a 320-cue Chinese film
+
+    from subalign.encoders import load_encoder
+    from subalign.quotes.match import find_quotes, search
+
+    class Boom:
+        def encode(self, texts):
+            raise AssertionError("the checker was asked")
+
+    encoder = load_encoder("use-m3")
+    cues = film_srt()
+    [m] = find_quotes(["The boss says that from next month there will be no wages."], cues, encoder,
+                      threshold=0.3, checker=Boom())
+    assert m.found and m.best.numbers == [60] and "check_sim" not in m.features
+    with pytest.raises(AssertionError, match="checker was asked"):
+        search("The boss says there will be no wages.", cues, encoder, checker=Boom())

@@ -32,6 +32,14 @@ CACHE_FILE = "embeddings.sqlite3"
 _CHUNK = 900
 _BUSY_TIMEOUT_S = 30.0
 
+
+def _transient(exc: sqlite3.Error) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED (primary codes 5, 6), by code where Python gives it."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (5, 6)
+    return "locked" in str(exc) or "busy" in str(exc)
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS encoders (
     id   INTEGER PRIMARY KEY,
@@ -159,9 +167,9 @@ class CachedEncoder:
                 break
             except sqlite3.OperationalError as exc:
                 # Switching a new file to WAL, or creating its tables, while another process
-                # does the same can fail at once with "locked"/"busy": SQLite does not always
+                # does the same can fail at once with SQLITE_BUSY/LOCKED: SQLite does not always
                 # call its busy handler there.  Opening again after a moment succeeds.
-                if ("locked" in str(exc) or "busy" in str(exc)) and time.monotonic() < deadline:
+                if _transient(exc) and time.monotonic() < deadline:
                     time.sleep(0.05)
                     continue
                 self._warn("opened", exc)

@@ -42,9 +42,12 @@ def check_places(checker, queries: Sequence[str], places: Sequence[Sequence[Cand
     """For each query, ``{check_sim, check_gap}`` of each of its places, best first.
 
     ``check_gap``: the place's checker cosine minus the best of the query's
-    first :data:`CHECK_PLACES` places other than itself (0 when there is none),
-    so it means the same however many places are asked for.  Every distinct
-    text is encoded once, in one batch.
+    other places among the first :data:`CHECK_PLACES` (0 when there is none),
+    so it means the same however many places are asked for.  A runner-up's is
+    taken as if the best place were ruled out (another quote took it), like
+    its gap in :func:`subalign.quotes.match.find_quotes`: against places 2 to
+    CHECK_PLACES + 1 other than itself.  Every distinct text is encoded once,
+    in one batch.
     """
     texts: dict[str, int] = {}
     for q, ps in zip(queries, places):
@@ -58,7 +61,8 @@ def check_places(checker, queries: Sequence[str], places: Sequence[Sequence[Cand
         sims = [float(vectors[texts[place_text(p)]] @ vectors[texts[q]]) for p in ps]
         row = []
         for i, s in enumerate(sims):
-            others = [o for k, o in enumerate(sims[:CHECK_PLACES]) if k != i]
+            pool = range(1, CHECK_PLACES) if i == 0 else range(1, CHECK_PLACES + 1)
+            others = [sims[k] for k in pool if k != i and k < len(sims)]
             row.append({"check_sim": round(s, 4), "check_gap": round(s - max(others), 4) if others else 0.0})
         out.append(row)
     return out

@@ -186,10 +186,11 @@ def run_find(request: FindRequest, *, encoder=None, warn=None) -> RunResult:
     if second is not None:
         v = via.prepare_via(cues, second, encoder, max_cues=r.max_cues, max_gap_s=r.max_gap)
         film = v.film
-        pairs = via.search_via(r.text, v, top=r.top)
+        pairs = via.search_via(r.text, v, top=r.top, checker="auto" if r.threshold is None else None)
     else:
         film = scoring.as_film(cues, encoder, r.max_cues, r.max_gap, [r.text])
-        pairs = [(h, None) for h in match.search(r.text, film, encoder, top=r.top)]
+        pairs = [(h, None) for h in match.search(r.text, film, encoder, top=r.top,
+                                                  checker="auto" if r.threshold is None else None)]
     rule = match.decision_rule(encoder, scoring.use_lexical(None, [r.text], film), len(film.cues), r.threshold,
                                r.min_confidence)
     if r.min_confidence is not None and rule["rule"] != "confidence":

@@ -157,7 +157,7 @@ def search(
     query = make_query(" ".join(text.split()))
     use_lex = use_lexical(lexical, [text], film)
     fitted, check = _decision_and_checker(film, use_lex, checker)
-    ranked = rank(film, [query], use_lex, max(top, 2, CHECK_PLACES if check else 1), _evidence(evidence, use_lex))[0]
+    ranked = rank(film, [query], use_lex, max(top, 2, CHECK_PLACES + 1 if check else 1), _evidence(evidence, use_lex))[0]
     checks = check_places(check, [query.text], [ranked.hits])[0] if check else None
     return _with_confidence(ranked, fitted, len(film.cues), checks)[:top]
 
@@ -208,10 +208,11 @@ def find_quotes(
         return []
     film = as_film(cues, encoder, max_cues, max_gap_s, texts)
     use_lex = use_lexical(lexical, texts, film)
-    fitted, check = _decision_and_checker(film, use_lex, checker)
+    # With a threshold the found test is the score: no second encoder to load.
+    fitted, check = _decision_and_checker(film, use_lex, checker if threshold is None else None)
     accept = _acceptance(film.encoder, threshold, min_confidence, fitted)
     queries = [make_query(t or (q.text if isinstance(q, Quote) else str(q))) for q, t in zip(quotes, texts)]
-    top = 1 + max(runner_ups, CHECK_PLACES - 1 if check else 1)
+    top = 1 + max(runner_ups, CHECK_PLACES if check else 1)
     ranked = rank(film, queries, use_lex, top, _evidence(evidence, use_lex))
     checks = check_places(check, [q.text for q in queries], [r.hits for r in ranked]) if check else None
     out: list[QuoteMatch] = []
@@ -380,7 +381,7 @@ def decision_rule(
         by_order = order_decision_for(encoder, same_language, n_cues, checked=checked) if order else None
         return {
             "rule": "confidence",
-            "kind": decision_kind(same_language, n_cues),
+            "kind": decision_kind(same_language, n_cues) + ("+check" if uses_check(fitted) else ""),
             "checker": CHECKER if uses_check(fitted) or uses_check(by_order) else None,
             "inputs": list(fitted.inputs),
             "min_confidence": fitted.min_confidence if min_confidence is None else min_confidence,

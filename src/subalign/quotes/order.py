@@ -8,7 +8,7 @@ confidence; the quotes around them in the review can.
 The order is used only when the review shows it: the quotes found on their
 own (the anchors) must follow the film, their review order against their film
 position giving a Kendall's tau significant at :data:`MIN_Z` (normal
-approximation, one-sided p < 0.01) and a longest increasing chain holding at
+approximation, one-sided p < 0.01) and a longest non-decreasing chain holding at
 least :data:`MIN_CHAIN` of them.  A review that quotes the film out of order
 leaves every result as it was.
 
@@ -18,7 +18,8 @@ again between the anchors of the chain before and after it in the review
 (the cues from the end of the one to the start of the other, none claimed by
 another quote).  Its best place
 there is judged by a second fitted decision (:mod:`subalign.quotes.decide`,
-kind ``order``) on :func:`order_features`: how far it is behind the quote's
+kind ``order``, or ``order+check`` with the second encoder's check of the
+place, :mod:`subalign.quotes.check`) on :func:`order_features`: how far it is behind the quote's
 best place anywhere (``behind``), how far above the quote's background
 (``margin``), how far ahead of the next place in the same stretch
 (``gap``), and how much of the film the stretch covers (``share``): a wider
