@@ -443,7 +443,7 @@ def check_quote_outputs(matches, cues) -> None:
         assert m.status in ("found", "not_found")
         for c in m.cues:
             assert (c.number, c.start_ms, c.end_ms) in keys
-    rows = tsv_rows(qfmt.to_tsv(matches), len(qfmt.TSV_COLUMNS))
+    rows = tsv_rows(qfmt.to_tsv(matches), len(qfmt.TSV_COLUMNS) + 1)  # + note
     assert len(rows) == len(matches) + 1
     json.loads(qfmt.to_json(matches))
     clips, side = qfmt.to_srt(matches, cues, context=1)

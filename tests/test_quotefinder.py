@@ -298,8 +298,8 @@ def test_bilingual_subtitles_use_the_review_language(encoder):
 
 def test_tsv_parsed_back(zh_matches, zh_cues):
     rows = list(csv.DictReader(io.StringIO(to_tsv(zh_matches)), delimiter="\t"))
-    # new columns only at the end: the first eight are as they always were
-    assert list(rows[0]) == TSV_COLUMNS == [
+    # new columns only at the end: the first ones are as they always were, the note is last
+    assert list(rows[0]) == TSV_COLUMNS + ["note"] and TSV_COLUMNS == [
         "quote", "anchor", "status", "cues", "start", "end", "score", "subtitle_text", "confidence"
     ]
     assert len(rows) == len(zh_matches)

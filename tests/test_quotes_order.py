@@ -204,6 +204,8 @@ def test_cli_quotes_order_and_no_order(capsys, order_files):
     assert code == 0, err
     rows = {r["quote"]: r for r in csv.DictReader(io.StringIO(out), delimiter="\t")}
     assert rows["Of course."]["cues"] == "200" and rows["Of course."]["status"] == "found"
+    assert "moved by the review's order" in rows["Of course."]["note"]
+    assert rows["Tomorrow we all go to the labour bureau and ask."]["note"] == ""
     assert "1 placed by the review's order" in err
     code, out, err = run(capsys, "quotes", review_path, film, "--no-order")
     assert code == 0, err

@@ -127,7 +127,7 @@ def test_search_via(encoder, tracks):
 def test_writers_carry_both_tracks(matches, tracks):
     zh, _ = tracks
     rows = list(csv.DictReader(io.StringIO(to_tsv(matches)), delimiter="\t"))
-    assert list(rows[0]) == TSV_COLUMNS + VIA_COLUMNS
+    assert list(rows[0]) == TSV_COLUMNS + VIA_COLUMNS + ["note"]
     for row, m in zip(rows, matches):
         assert row["cues"] == ",".join(map(str, numbers(m.cues)))
         assert row["via_cues"] == ",".join(map(str, numbers(m.via_cues)))
@@ -160,7 +160,7 @@ def test_cli_quotes_via(capsys, review_file, tracks):
     code, out, err = run(capsys, "quotes", review_file, DUAL / "film.zh.srt", "--via", DUAL / "film.en.srt")
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out), delimiter="\t"))
-    assert list(rows[0]) == TSV_COLUMNS + VIA_COLUMNS
+    assert list(rows[0]) == TSV_COLUMNS + VIA_COLUMNS + ["note"]
     assert [r["quote"] for r in rows] == list(EXPECTED_EN)
     for row in rows:
         en = EXPECTED_EN[row["quote"]]

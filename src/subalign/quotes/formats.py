@@ -25,6 +25,9 @@ def _numbers(cues: Sequence[Cue]) -> str:
 TSV_COLUMNS = ["quote", "anchor", "status", "cues", "start", "end", "score", "subtitle_text", "confidence"]
 #: Added after TSV_COLUMNS when the matches came through a second track (``--via``).
 VIA_COLUMNS = ["via_cues", "via_start", "via_end", "via_text"]
+#: Always last, after the via columns if any: what the matcher says of the quote (a long
+#: quotation matched by its beginning, placed by the review's order, …), or empty.
+NOTE_COLUMN = "note"
 
 
 def _confidence(c: Candidate | None) -> str:
@@ -39,7 +42,8 @@ def _cells(c: Candidate | None) -> list[str]:
 
 
 def to_tsv(matches: Sequence[QuoteMatch]) -> str:
-    """Header :data:`TSV_COLUMNS` (+ :data:`VIA_COLUMNS` when any match has a via track), one row per quote.
+    """Header :data:`TSV_COLUMNS` (+ :data:`VIA_COLUMNS` when any match has a via track) + ``note``,
+    one row per quote.
 
     ``cues`` are cue numbers as written in the file; times ``HH:MM:SS,mmm``;
     for ``not_found`` rows cues, times and text are empty and ``score`` and
@@ -50,7 +54,7 @@ def to_tsv(matches: Sequence[QuoteMatch]) -> str:
     via = any(m.via is not None for m in matches)
     buf = io.StringIO()
     w = csv.writer(buf, dialect=TsvDialect)
-    w.writerow(TSV_COLUMNS + (VIA_COLUMNS if via else []))
+    w.writerow(TSV_COLUMNS + (VIA_COLUMNS if via else []) + [NOTE_COLUMN])
     for m in matches:
         anchor = m.anchor.id if m.anchor else ""
         score = f"{m.best.score:.3f}" if m.best else ""
@@ -58,7 +62,7 @@ def to_tsv(matches: Sequence[QuoteMatch]) -> str:
         row = [flat(m.wording).strip(), anchor, m.status, cues, start, end, score, text, _confidence(m.best)]
         if via:
             row += _cells(m.via if m.found else None)
-        w.writerow(row)
+        w.writerow(row + [flat(m.note).strip()])
     return buf.getvalue()
 
 
