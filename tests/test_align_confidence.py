@@ -22,38 +22,24 @@ EN_FILE, ZH_FILE, GOLD = SAMPLES / "review.en.txt", SAMPLES / "review.zh.txt", S
 
 
 @pytest.fixture(scope="module")
-def cache_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("subalign-cache")
+def outputs(tmp_path_factory):
+    """The samples aligned once into every format, the TMX with and without --min-confidence.
 
+    The embedding cache and offline hub are conftest's, for the whole session."""
+    from subalign.cli import main
 
-@pytest.fixture(autouse=True)
-def _isolated(cache_dir, monkeypatch):
-    monkeypatch.setenv("SUBALIGN_CACHE_DIR", str(cache_dir))
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-
-
-@pytest.fixture(scope="module")
-def outputs(tmp_path_factory, cache_dir):
-    """The samples aligned once into every format, the TMX with and without --min-confidence."""
     d = tmp_path_factory.mktemp("conf")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SUBALIGN_CACHE_DIR", str(cache_dir))
-    mp.setenv("HF_HUB_OFFLINE", "1")
-    try:
-        from subalign.cli import main
 
-        def cli(*args) -> int:
-            try:
-                main([str(a) for a in args])
-            except SystemExit as e:
-                return e.code if isinstance(e.code, int) else 0
-            return 0
+    def cli(*args) -> int:
+        try:
+            main([str(a) for a in args])
+        except SystemExit as e:
+            return e.code if isinstance(e.code, int) else 0
+        return 0
 
-        assert cli("align", EN_FILE, ZH_FILE, "-o", d / "a.json", "-o", d / "a.tsv", "-o", d / "a.tmx",
-                   "-o", d / "a.align") == 0
-        assert cli("align", EN_FILE, ZH_FILE, "-o", d / "strict.tmx", "--min-confidence", "0.9") == 0
-    finally:
-        mp.undo()
+    assert cli("align", EN_FILE, ZH_FILE, "-o", d / "a.json", "-o", d / "a.tsv", "-o", d / "a.tmx",
+               "-o", d / "a.align") == 0
+    assert cli("align", EN_FILE, ZH_FILE, "-o", d / "strict.tmx", "--min-confidence", "0.9") == 0
     return d
 
 

@@ -75,7 +75,7 @@ def test_quotes_not_found_get_the_cues_between_their_neighbours_less_the_claimed
     assert chain == [0, 2, 3, 4, 5]
     claimed = np.zeros(50, dtype=bool)
     claimed[5] = True
-    out = stretches(spans, chain, 50, claimed)
+    out = stretches(spans, chain, 50, claimed, [i for i, s in enumerate(spans) if s is None])
     assert sorted(out) == [1, 6]
     assert np.flatnonzero(out[1]).tolist() == [1, 2, 3, 4, 6, 7, 8, 9, 10]  # 1..10 without the claimed 5
     assert np.flatnonzero(out[6]).tolist() == list(range(41, 50))  # after the last anchor: to the film's end

@@ -181,16 +181,16 @@ def run_find(request: FindRequest, *, encoder=None, warn=None) -> RunResult:
     if encoder is None:
         encoder = api.get_encoder(r.model, cache=r.cache)
     text = " ".join(r.text.split())
+    checker = "auto" if r.threshold is None else None  # with a threshold the found test is the score
     if scoring.bounded_query(text)[2]:
         warnings("the phrase is longer than any window of cues: it is matched by its beginning")
     if second is not None:
         v = via.prepare_via(cues, second, encoder, max_cues=r.max_cues, max_gap_s=r.max_gap)
         film = v.film
-        pairs = via.search_via(r.text, v, top=r.top, checker="auto" if r.threshold is None else None)
+        pairs = via.search_via(r.text, v, top=r.top, checker=checker)
     else:
         film = scoring.as_film(cues, encoder, r.max_cues, r.max_gap, [r.text])
-        pairs = [(h, None) for h in match.search(r.text, film, encoder, top=r.top,
-                                                  checker="auto" if r.threshold is None else None)]
+        pairs = [(h, None) for h in match.search(r.text, film, encoder, top=r.top, checker=checker)]
     rule = match.decision_rule(encoder, scoring.use_lexical(None, [r.text], film), len(film.cues), r.threshold,
                                r.min_confidence)
     if r.min_confidence is not None and rule["rule"] != "confidence":

@@ -139,10 +139,14 @@ def decision_for(encoder, same_language: bool, n_cues: int = MIN_FILM_CUES, chec
     *checked*: prefer the decision that also reads the second encoder's check
     (:mod:`subalign.quotes.check`, kind ``cross+check``) where there is one.
     """
+    return _fitted(encoder, decision_kind(same_language, n_cues), checked)
+
+
+def _fitted(encoder, kind: str, checked: bool) -> Decision | None:
+    """The entry of :data:`DECISIONS` for *encoder* and *kind* (``kind+check`` first when *checked*)."""
     if getattr(encoder, "members", None):
         return None  # an ensemble's similarities are a mean: not what was fitted
     ident = str(getattr(encoder, "id", ""))
-    kind = decision_kind(same_language, n_cues)
     for wanted in ([kind + "+check"] if checked else []) + [kind]:
         for (key, k), decision in DECISIONS.items():
             if k == wanted and key in ident:
@@ -164,14 +168,9 @@ def order_decision_for(
     finds its quotes without it, and a short file gives the order little to
     choose from.  *checked* as for :func:`decision_for` (kind ``order+check``).
     """
-    if decision_kind(same_language, n_cues) != "cross" or getattr(encoder, "members", None):
+    if decision_kind(same_language, n_cues) != "cross":
         return None
-    ident = str(getattr(encoder, "id", ""))
-    for wanted in (["order+check"] if checked else []) + ["order"]:
-        for (key, k), decision in DECISIONS.items():
-            if k == wanted and key in ident:
-                return decision
-    return None
+    return _fitted(encoder, "order", checked)
 
 
 def features(

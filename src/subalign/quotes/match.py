@@ -112,7 +112,7 @@ from subalign.quotes.film import Film
 from subalign.quotes.lexical import lexicon_evidence
 from subalign.quotes.negation import says_the_opposite
 from subalign.quotes.order import place_by_order
-from subalign.quotes.scoring import Evidence, Query, Ranked, as_film, make_query, rank, use_lexical
+from subalign.quotes.scoring import Evidence, Ranked, as_film, make_query, rank, use_lexical
 from subalign.quotes.units import (
     Candidate,
     DEFAULT_MAX_CUES,
@@ -249,8 +249,7 @@ def find_quotes(
         ev = _evidence(evidence, use_lex)
         order_check = None
         if uses_check(by_order):
-            order_check = check or (checker_like(film.encoder) if isinstance(checker, str) and checker == "auto"
-                                    else checker)
+            order_check = check or _checker(checker, film)
             if order_check is None:
                 raise ValueError("this order decision reads the check: give a checker")
         place_by_order(out, film, queries, ranked, lambda qs, allowed: rank(film, qs, use_lex, 2, ev, allowed),
@@ -263,8 +262,13 @@ def _decision_and_checker(film: Film, same_language: bool, checker):
     if checker is not None:
         fitted = decision_for(film.encoder, same_language, len(film.cues), checked=True)
         if uses_check(fitted):
-            return fitted, checker_like(film.encoder) if isinstance(checker, str) and checker == "auto" else checker
+            return fitted, _checker(checker, film)
     return decision_for(film.encoder, same_language, len(film.cues)), None
+
+
+def _checker(checker, film: Film):
+    """*checker* as an encoder: ``"auto"`` is the checking model loaded like the film's encoder."""
+    return checker_like(film.encoder) if isinstance(checker, str) and checker == "auto" else checker
 
 
 def _evidence(evidence: Evidence | str | None, same_language: bool) -> Evidence | None:

@@ -114,16 +114,14 @@ def stretches(
     chain: Sequence[int],
     n_cues: int,
     claimed: np.ndarray,
-    todo: Sequence[int] | None = None,
+    todo: Sequence[int],
 ) -> dict[int, np.ndarray]:
-    """For each quote of *todo* (default: those not found, ``spans[i] is None``), the cues it may be said on.
+    """For each quote of *todo* (indices into *spans*), the cues it may be said on.
 
     Those from the last cue of the chain's anchor before it in the review to
     the first cue of the one after it (the film's ends where there is none),
     less the cues *claimed* by found quotes.  Quotes with no such cue are left out.
     """
-    if todo is None:
-        todo = [i for i, s in enumerate(spans) if s is None]
     out: dict[int, np.ndarray] = {}
     for i in todo:
         k = bisect.bisect_left(chain, i)
